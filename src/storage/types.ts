@@ -7,7 +7,10 @@
  */
 import type { StorageError } from "./errors.js";
 
-/** One stored key at one revision. `value` is the JSON object exactly as written. */
+/**
+ * One stored key at one revision. `value` is the JSON object exactly as written; the same Buffer may be
+ * handed to every watcher, so treat it as read-only.
+ */
 export interface KeyValue {
   readonly key: string;
   readonly value: Buffer;
@@ -23,7 +26,8 @@ export interface WatchEvent {
   readonly type: WatchEventType;
   /**
    * create/update: the new value. delete: the deleted key with `modRevision` = the revision of the delete
-   * and `value` = the last value it had (so a DELETED watch event can carry the final object).
+   * and `value` = the last value it had (so a DELETED watch event can carry the final object), and
+   * `createRevision` = that of the deleted value.
    */
   readonly kv: KeyValue;
   /** The value before this change: present on update and delete, absent on create. */
@@ -31,7 +35,10 @@ export interface WatchEvent {
 }
 
 export interface ListOptions {
-  /** Start strictly after this key (a continue token's position). Must lie inside the listed prefix. */
+  /**
+   * Start strictly after this key (a continue token's position): a valid key under the listed prefix, or
+   * the prefix itself; anything else is `InvalidKey`.
+   */
   readonly after?: string;
   /** At most this many items; 0 or absent means no limit. */
   readonly limit?: number;
@@ -56,7 +63,10 @@ export interface ListResult {
 export interface WatchOptions {
   /** A key prefix ending in "/", e.g. "/registry/pods/" or "/registry/pods/default/". */
   readonly prefix: string;
-  /** Deliver every change with a revision strictly greater than this one (0 = from now on). */
+  /**
+   * Deliver every change with a revision strictly greater than this one. 0 means "from now on" (changes
+   * after the watch is established), so no watch replays from the very first revision.
+   */
   readonly fromRevision: number;
   /** Receives changes in revision order, in batches. Must not throw (errors thrown are logged and ignored). */
   onEvents(events: readonly WatchEvent[]): void;
@@ -105,15 +115,24 @@ export interface Store {
   /**
    * Replace the value of an existing key (`NotFound` otherwise). With `expectedRevision`, only when the
    * key's modRevision equals it; otherwise `Conflict`, carrying the current value in `error.current`.
+   * `expectedRevision` 0 is a real condition (it never matches); pass `undefined` for no condition.
+   * A missing key is `NotFound` whether guarded or not.
    */
   update(key: string, value: Uint8Array, expectedRevision?: number): Promise<KeyValue>;
-  /** Delete an existing key (`NotFound` otherwise), guarded like `update`. */
+  /**
+   * Delete an existing key, guarded like `update`. A missing key is `NotFound` with or without a guard (so
+   * the losers of a race of guarded deletes see `NotFound`).
+   */
   delete(key: string, expectedRevision?: number): Promise<DeleteResult>;
   /** A consistent snapshot of the keys under `prefix` at one revision, paged with `after`/`limit`. */
   list(prefix: string, options?: ListOptions): Promise<ListResult>;
   /** Number of keys under `prefix` now. */
   count(prefix: string): Promise<number>;
-  /** Follow every change under a prefix from a revision on; see `WatchOptions`. */
+  /**
+   * Follow every change under a prefix from a revision on; see `WatchOptions`. Invalid arguments (prefix,
+   * revision) throw a `StorageError` synchronously; everything else (`Compacted`, `Closed`, `Unavailable`)
+   * arrives through `onError`, never synchronously from `watch()` itself.
+   */
   watch(options: WatchOptions): Watch;
   /** The revision of the latest write (0 for an empty store). */
   currentRevision(): Promise<number>;
@@ -121,9 +140,11 @@ export interface Store {
   compactedRevision(): Promise<number>;
   /**
    * Drop history older than `revision`: afterwards reads and watches from a revision below it fail with
-   * `Compacted`, while the value each key had at `revision` stays. Idempotent; never stalls writers.
+   * `Compacted`, while the value each key had at `revision` stays. Compacting at or below the compacted
+   * revision does nothing; a revision above the current one is `FutureRevision`. Never stalls writers.
    */
   compact(revision: number): Promise<void>;
+  /** Whether the store can serve; after `close()` it rejects with `Closed` like every other call. */
   health(): Promise<HealthReport>;
   /** Stop accepting calls, end all watches (with `Closed`), release files and connections. Idempotent. */
   close(): Promise<void>;

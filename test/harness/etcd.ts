@@ -12,6 +12,8 @@ export interface EtcdServer {
   readonly pid: number;
   /** Kill -9 etcd (to test a datastore outage); `stop()` still cleans up. */
   kill(): void;
+  /** After `kill()`: start etcd again on the same data directory and ports, and wait until it is healthy. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -45,50 +47,62 @@ async function startOnce(extraArgs: readonly string[]): Promise<EtcdServer> {
   const peerPort = await freePort();
   const client = `http://127.0.0.1:${clientPort}`;
   const peer = `http://127.0.0.1:${peerPort}`;
-  const child = spawn(
-    "etcd",
-    [
-      "--name=skiff-test",
-      `--data-dir=${dir.path}/data`,
-      `--listen-client-urls=${client}`,
-      `--advertise-client-urls=${client}`,
-      `--listen-peer-urls=${peer}`,
-      `--initial-advertise-peer-urls=${peer}`,
-      `--initial-cluster=skiff-test=${peer}`,
-      "--initial-cluster-state=new",
-      "--logger=zap",
-      "--log-level=error",
-      "--experimental-watch-progress-notify-interval=1s",
-      ...extraArgs,
-    ],
-    { stdio: ["ignore", "ignore", "pipe"] },
-  );
-  running.add(child);
-  let stderr = "";
-  child.stderr?.on("data", (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
-  });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill("SIGKILL");
-      await exited;
+  const args = [
+    "--name=skiff-test",
+    `--data-dir=${dir.path}/data`,
+    `--listen-client-urls=${client}`,
+    `--advertise-client-urls=${client}`,
+    `--listen-peer-urls=${peer}`,
+    `--initial-advertise-peer-urls=${peer}`,
+    `--initial-cluster=skiff-test=${peer}`,
+    "--initial-cluster-state=new",
+    "--logger=zap",
+    "--log-level=error",
+    "--experimental-watch-progress-notify-interval=1s",
+    ...extraArgs,
+  ];
+  let proc = spawnEtcd(args);
+  const kill = async (): Promise<void> => {
+    if (proc.child.exitCode === null && proc.child.signalCode === null) {
+      proc.child.kill("SIGKILL");
+      await proc.exited;
     }
-    running.delete(child);
+    running.delete(proc.child);
+  };
+  const stop = async (): Promise<void> => {
+    await kill();
     await dir.remove();
   };
   try {
-    await waitHealthy(client, child, () => stderr);
+    await waitHealthy(client, proc.child, proc.stderr);
   } catch (error) {
     await stop();
     throw error;
   }
   return {
     endpoint: client,
-    pid: child.pid ?? -1,
-    kill: () => child.kill("SIGKILL"),
+    get pid() {
+      return proc.child.pid ?? -1;
+    },
+    kill: () => proc.child.kill("SIGKILL"),
+    restart: async () => {
+      await kill();
+      proc = spawnEtcd(args);
+      await waitHealthy(client, proc.child, proc.stderr);
+    },
     stop,
   };
+}
+
+function spawnEtcd(args: readonly string[]): { child: ChildProcess; exited: Promise<void>; stderr: () => string } {
+  const child = spawn("etcd", args, { stdio: ["ignore", "ignore", "pipe"] });
+  running.add(child);
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  return { child, exited, stderr: () => stderr };
 }
 
 async function waitHealthy(client: string, child: ChildProcess, stderr: () => string): Promise<void> {
