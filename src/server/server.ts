@@ -62,9 +62,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         () => res.writeHead(500).end(),
       );
     } else if (path === "/version") {
-      res.writeHead(200, { "content-type": "application/json" }).end(
-        JSON.stringify({ gitVersion: KUBERNETES_VERSION, skiffVersion: skiffVersion(), platform: "linux/amd64" }),
-      );
+      res
+        .writeHead(200, { "content-type": "application/json" })
+        .end(JSON.stringify({ gitVersion: KUBERNETES_VERSION, skiffVersion: skiffVersion(), platform: "linux/amd64" }));
     } else {
       res.writeHead(404, { "content-type": "text/plain" }).end("404 page not found\n");
     }
