@@ -2,21 +2,13 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { startEtcd, type EtcdServer } from "../../../test/harness/etcd.js";
 import { freePort } from "../../../test/harness/tmp.js";
-import { describeStoreConformance, type StoreFixture } from "../conformance.js";
+import { describeStoreConformance, recordWatch, type StoreFixture } from "../conformance/index.js";
 import { isStorageError, type StorageError, type StorageErrorCode } from "../errors.js";
 import type { Store, WatchEvent } from "../types.js";
 import { EtcdStore } from "./index.js";
 
 const json = (value: object): Buffer => Buffer.from(JSON.stringify(value));
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(10);
-  }
-}
 
 async function rejectsWith(promise: Promise<unknown>, code: StorageErrorCode): Promise<StorageError> {
   try {
@@ -27,20 +19,6 @@ async function rejectsWith(promise: Promise<unknown>, code: StorageErrorCode): P
     return error;
   }
   assert.fail(`expected ${code}, but the call succeeded`);
-}
-
-function record(store: Store, prefix: string, fromRevision: number) {
-  const events: WatchEvent[] = [];
-  const progress: number[] = [];
-  const errors: StorageError[] = [];
-  const watch = store.watch({
-    prefix,
-    fromRevision,
-    onEvents: (batch) => events.push(...batch),
-    onProgress: (revision) => progress.push(revision),
-    onError: (error) => errors.push(error),
-  });
-  return { events, progress, errors, watch };
 }
 
 const summary = (events: readonly WatchEvent[]) => events.map((e) => `${e.type} ${e.kv.key}@${e.kv.modRevision}`);
@@ -91,8 +69,8 @@ describe("etcd specifics", () => {
     // From well below (etcd refuses it) and from just below (etcd would accept it, but the delete
     // tombstones at the compacted revision are gone).
     for (const from of [first.modRevision - 1, second.modRevision - 1]) {
-      const stale = record(store, prefix, from);
-      await until(() => stale.errors.length === 1, `Compacted on a watch from ${from}`);
+      const stale = recordWatch(store, prefix, from);
+      await stale.until(() => stale.errors.length === 1, `Compacted on a watch from ${from}`, 5000);
       assert.equal(stale.errors[0]!.code, "Compacted");
       assert.equal(stale.errors[0]!.revision, second.modRevision);
       assert.deepEqual(stale.events, []);
@@ -104,9 +82,9 @@ describe("etcd specifics", () => {
   it("fromRevision 0 on a second instance starts no later than its first call", async () => {
     const other = await EtcdStore.open({ endpoints: [server.endpoint] });
     try {
-      const w = record(other, "/registry/second/", 0);
+      const w = recordWatch(other, "/registry/second/", 0);
       const kv = await other.create("/registry/second/a", json({})); // sent right after watch() returned
-      await until(() => w.events.length === 1, "the write made right after watch()");
+      await w.until(() => w.events.length === 1, "the write made right after watch()", 5000);
       assert.deepEqual(summary(w.events), [`create ${kv.key}@${kv.modRevision}`]);
       w.watch.close();
     } finally {
@@ -118,10 +96,10 @@ describe("etcd specifics", () => {
     const dead = `http://127.0.0.1:${await freePort()}`;
     const both = await EtcdStore.open({ endpoints: [dead, server.endpoint], dialTimeoutMs: 500 });
     try {
-      const w = record(both, "/registry/failover/", 0);
+      const w = recordWatch(both, "/registry/failover/", 0);
       const kv = await both.create("/registry/failover/a", json({}));
       assert.deepEqual((await both.get(kv.key))?.modRevision, kv.modRevision);
-      await until(() => w.events.length === 1, "the event through the live endpoint");
+      await w.until(() => w.events.length === 1, "the event through the live endpoint", 5000);
       assert.equal((await both.health()).healthy, true);
       w.watch.close();
     } finally {
@@ -144,10 +122,10 @@ describe("etcd outages", () => {
     const store = await EtcdStore.open({ endpoints: [server.endpoint] });
     try {
       const prefix = "/registry/resume/";
-      const w = record(store, prefix, 0);
+      const w = recordWatch(store, prefix, 0);
       const keys: string[] = [];
       for (let i = 0; i < 3; i++) keys.push((await store.create(`${prefix}before-${i}`, json({}))).key);
-      await until(() => w.events.length === 3, "events before the outage");
+      await w.until(() => w.events.length === 3, "events before the outage", 5000);
 
       server.kill();
       await rejectsWith(store.create(`${prefix}lost`, json({})), "Unavailable");
@@ -156,7 +134,7 @@ describe("etcd outages", () => {
       await server.restart();
       // Written at once, while the watch may still be reconnecting: etcd replays them from history.
       for (let i = 0; i < 3; i++) keys.push((await store.create(`${prefix}after-${i}`, json({}))).key);
-      await until(() => w.events.length >= 6, "events after the restart", 10_000);
+      await w.until(() => w.events.length >= 6, "events after the restart", 10_000);
       await sleep(300);
       assert.deepEqual(
         w.events.map((e) => e.kv.key),
@@ -184,9 +162,9 @@ describe("etcd outages", () => {
       healthTimeoutMs: 500,
     });
     try {
-      const w = record(store, "/registry/gone/", 0);
+      const w = recordWatch(store, "/registry/gone/", 0);
       await store.create("/registry/gone/a", json({}));
-      await until(() => w.events.length === 1, "the event before the outage");
+      await w.until(() => w.events.length === 1, "the event before the outage", 5000);
 
       server.kill();
       const killedAt = Date.now();
@@ -200,14 +178,14 @@ describe("etcd outages", () => {
       assert.match(health.message ?? "", /etcd/);
       assert.ok(Date.now() - healthAt < 1500, `health() took ${Date.now() - healthAt} ms`);
 
-      await until(() => w.errors.length === 1, "Unavailable on the watch", 5000);
+      await w.until(() => w.errors.length === 1, "Unavailable on the watch", 5000);
       assert.equal(w.errors[0]!.code, "Unavailable");
       const watchEndedMs = Date.now() - killedAt;
       assert.ok(watchEndedMs >= 900, `the watch gave up after ${watchEndedMs} ms`);
       assert.equal(w.events.length, 1);
 
-      const late = record(store, "/registry/gone/", 0);
-      await until(() => late.errors.length === 1, "Unavailable on a new watch", 5000);
+      const late = recordWatch(store, "/registry/gone/", 0);
+      await late.until(() => late.errors.length === 1, "Unavailable on a new watch", 5000);
       assert.equal(late.errors[0]!.code, "Unavailable");
     } finally {
       await store.close();

@@ -5,9 +5,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { makeTempDir } from "../../../test/harness/tmp.js";
-import { describeStoreConformance } from "../conformance.js";
+import { describeStoreConformance, recordWatch } from "../conformance/index.js";
 import { isStorageError, StorageError, type StorageErrorCode } from "../errors.js";
-import type { Store, WatchEvent } from "../types.js";
+import type { WatchEvent } from "../types.js";
 import { SqliteStore, type SqliteStoreOptions } from "./index.js";
 
 const enc = (o: object): Buffer => Buffer.from(JSON.stringify(o));
@@ -53,28 +53,6 @@ async function fixture(label: string, options: Partial<SqliteStoreOptions> = {})
       await tmp.remove();
     },
   };
-}
-
-/** Collects a watch's output; `until` waits for a condition on it. */
-function collect(store: Store, prefix: string, fromRevision: number) {
-  const events: WatchEvent[] = [];
-  const progress: number[] = [];
-  const errors: StorageError[] = [];
-  const watch = store.watch({
-    prefix,
-    fromRevision,
-    onEvents: (batch) => events.push(...batch),
-    onProgress: (r) => progress.push(r),
-    onError: (e) => errors.push(e),
-  });
-  const until = async (cond: () => boolean, what = "condition"): Promise<void> => {
-    const deadline = Date.now() + 10_000;
-    while (!cond()) {
-      if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-      await sleep(2);
-    }
-  };
-  return { events, progress, errors, watch, until };
 }
 
 describeStoreConformance("sqlite", async () => {
@@ -222,7 +200,7 @@ describe("SqliteStore watch", () => {
     };
     await Promise.all(Array.from({ length: 3000 }, (_, i) => track(s.create(`/registry/w/a/k${i}`, enc({ i })))));
     const from = written[999]!;
-    const w = collect(s, "/registry/w/a/", from);
+    const w = recordWatch(s, "/registry/w/a/", from);
     // Writes racing the replay, some outside the prefix.
     for (let i = 0; i < 40; i++) {
       await Promise.all([
@@ -248,7 +226,7 @@ describe("SqliteStore watch", () => {
   it("delivers deletes with the last value and the deleted key as prev", async () => {
     const s = f.store;
     const kv = await s.create("/registry/del/x", enc({ last: true }));
-    const w = collect(s, "/registry/del/", kv.modRevision - 1);
+    const w = recordWatch(s, "/registry/del/", kv.modRevision - 1);
     const d = await s.delete("/registry/del/x");
     await w.until(() => w.events.length === 2, "create and delete");
     const [c, e] = w.events as [WatchEvent, WatchEvent];
@@ -262,7 +240,7 @@ describe("SqliteStore watch", () => {
     w.watch.close();
 
     // Same shape for a live watcher.
-    const live = collect(s, "/registry/del/", 0);
+    const live = recordWatch(s, "/registry/del/", 0);
     const kv2 = await s.create("/registry/del/y", enc({ y: 1 }));
     await s.delete("/registry/del/y");
     assert.equal(live.events.length, 2); // delivered before the writer's promise continued
@@ -273,7 +251,7 @@ describe("SqliteStore watch", () => {
 
   it("reports progress, throttled, when other prefixes change", async () => {
     const s = f.store;
-    const w = collect(s, "/registry/quiet/", 0);
+    const w = recordWatch(s, "/registry/quiet/", 0);
     const started = Date.now();
     let last = 0;
     while (Date.now() - started < 400)
@@ -308,12 +286,12 @@ describe("SqliteStore watch", () => {
     const kv = await s.create("/registry/old/a", enc({}));
     await s.update("/registry/old/a", enc({ n: 2 }));
     await s.compact(kv.modRevision + 1);
-    const w = collect(s, "/registry/old/", kv.modRevision);
+    const w = recordWatch(s, "/registry/old/", kv.modRevision);
     assert.equal(w.errors.length, 0);
     await w.until(() => w.errors.length === 1, "Compacted");
     assert.equal(w.errors[0]!.code, "Compacted");
     await rejectsWith(s.list("/registry/old/", { revision: kv.modRevision }), "Compacted");
-    const ok = collect(s, "/registry/old/", kv.modRevision + 1);
+    const ok = recordWatch(s, "/registry/old/", kv.modRevision + 1);
     await s.update("/registry/old/a", enc({ n: 3 }));
     assert.equal(ok.events.length, 1);
     ok.watch.close();
@@ -357,7 +335,7 @@ describe("SqliteStore lifecycle", () => {
     const f = await fixture("close");
     try {
       const s = f.store;
-      const w = collect(s, "/registry/c/", 0);
+      const w = recordWatch(s, "/registry/c/", 0);
       const pending = s.create("/registry/c/queued", enc({})); // accepted before close: still commits
       await s.close();
       await s.close();
@@ -372,7 +350,7 @@ describe("SqliteStore lifecycle", () => {
       await rejectsWith(s.currentRevision(), "Closed");
       await rejectsWith(s.compact(0), "Closed");
       await rejectsWith(s.health(), "Closed");
-      const late = collect(s, "/registry/c/", 0);
+      const late = recordWatch(s, "/registry/c/", 0);
       await late.until(() => late.errors.length === 1, "Closed for a watch after close");
       assert.equal(late.errors[0]!.code, "Closed");
     } finally {
@@ -385,7 +363,7 @@ describe("SqliteStore lifecycle", () => {
     try {
       const s = f.store;
       const base = await s.create("/registry/io/base", enc({ v: 1 }));
-      const w = collect(s, "/registry/io/", 0);
+      const w = recordWatch(s, "/registry/io/", 0);
       // Inject a failure into the writer's INSERT through a second connection.
       const raw = new Database(f.file);
       raw.exec(`CREATE TRIGGER boom BEFORE INSERT ON kv WHEN NEW.name = '/registry/io/boom'
@@ -438,7 +416,7 @@ describe("SqliteStore lifecycle", () => {
           throw new Error("a bad watcher");
         },
       });
-      const good = collect(s, "/registry/t/", 0);
+      const good = recordWatch(s, "/registry/t/", 0);
       await s.create("/registry/t/a", enc({}));
       await s.create("/registry/t/b", enc({}));
       assert.equal(thrown, 2);
