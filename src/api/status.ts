@@ -198,7 +198,11 @@ export function gone(message: string): StatusError {
 }
 
 export function requestEntityTooLarge(message: string): StatusError {
-  return new StatusError({ code: 413, reason: "RequestEntityTooLarge", message: `Request entity too large: ${message}` });
+  return new StatusError({
+    code: 413,
+    reason: "RequestEntityTooLarge",
+    message: `Request entity too large: ${message}`,
+  });
 }
 
 export function unsupportedMediaType(contentType: string): StatusError {
