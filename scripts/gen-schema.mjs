@@ -111,6 +111,20 @@ while (pending.length > 0) {
   for (const r of refs) if (!defs.has(r)) pending.push(r);
 }
 
+// Older versions Skiff still serves for old clients but the reference (newer Kubernetes) no longer lists:
+// the same shape as the named current definition, under the old group-version-kind.
+const OLDER_VERSIONS = [
+  // kubectl 1.27's `auth whoami` knows only authentication.k8s.io/v1beta1.
+  {
+    name: "io.k8s.api.authentication.v1beta1.SelfSubjectReview",
+    like: "io.k8s.api.authentication.v1.SelfSubjectReview",
+  },
+];
+for (const { name, like } of OLDER_VERSIONS) {
+  const [, , , group, version, kind] = name.split(".");
+  defs.set(name, { ...defs.get(like), g: [[`${group}.k8s.io`, version, kind]] });
+}
+
 const sorted = {};
 for (const name of [...defs.keys()].sort()) sorted[name] = defs.get(name);
 // Formatted with the repo's prettier settings so `prettier --check .` passes on the generated file.

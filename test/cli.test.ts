@@ -3,6 +3,8 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { runSkiff, startSkiffServer } from "./harness/skiff.js";
 import { makeTempDir } from "./harness/tmp.js";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { startEtcd } from "./harness/etcd.js";
 
 describe("skiff command", () => {
@@ -17,7 +19,16 @@ describe("skiff command", () => {
   it("server --help lists its flags", () => {
     const { status, stdout } = runSkiff(["server", "--help"]);
     assert.equal(status, 0);
-    for (const flag of ["--data-dir", "--datastore-endpoint", "--port", "--bind-address", "--v"]) {
+    for (const flag of [
+      "--data-dir",
+      "--datastore-endpoint",
+      "--port",
+      "--bind-address",
+      "--service-cidr",
+      "--cluster-cidr",
+      "--disable-agent",
+      "--v",
+    ]) {
       assert.ok(stdout.includes(flag), `missing ${flag} in:\n${stdout}`);
     }
   });
@@ -35,6 +46,9 @@ describe("skiff command", () => {
     const badPort = runSkiff(["server", "--port", "http"]);
     assert.notEqual(badPort.status, 0);
     assert.match(badPort.stderr, /expected a port/);
+    const badCidr = runSkiff(["server", "--service-cidr", "10.43.0.0/40"]);
+    assert.notEqual(badCidr.status, 0);
+    assert.match(badCidr.stderr, /expected a CIDR/);
   });
 
   it("server refuses a datastore endpoint it does not understand", async () => {
@@ -50,28 +64,58 @@ describe("skiff command", () => {
 });
 
 describe("skiff server (SQLite)", () => {
-  it("becomes ready, serves health and metrics, stops cleanly on SIGTERM and keeps its data", async () => {
+  it("becomes ready over HTTPS, serves health anonymously, refuses anonymous API calls, restarts with its data", async () => {
     const dir = await makeTempDir("server-data");
     try {
       const server = await startSkiffServer({ dataDir: dir.path });
-      const ready = await fetch(`${server.url}/readyz?verbose`);
+      assert.match(server.url, /^https:\/\/127\.0\.0\.1:\d+$/);
+      const ready = await server.request("/readyz?verbose");
       assert.equal(ready.status, 200);
-      const body = await ready.text();
-      assert.match(body, /\[\+\]datastore ok/);
-      assert.match(body, /readyz check passed/);
-      assert.equal(await (await fetch(`${server.url}/livez`)).text(), "ok");
-      assert.equal((await fetch(`${server.url}/readyz/nosuchcheck`)).status, 404);
-      const metrics = await (await fetch(`${server.url}/metrics`)).text();
-      assert.match(metrics, /^skiff_storage_revision \d+$/m);
-      assert.match(metrics, /process_resident_memory_bytes/);
+      assert.match(ready.body, /\[\+\]datastore ok/);
+      assert.match(ready.body, /\[\+\]poststarthook\/bootstrap-namespaces ok/);
+      assert.match(ready.body, /readyz check passed/);
+      assert.equal((await server.request("/livez")).body, "ok");
+      assert.equal((await server.request("/readyz/nosuchcheck")).status, 404);
+      const version = JSON.parse((await server.request("/version")).body) as { major: string; gitVersion: string };
+      assert.equal(version.major, "1");
+      assert.match(version.gitVersion, /^v1\.\d+\.\d+$/);
+
+      const anonymous = await server.request("/api/v1/namespaces");
+      assert.equal(anonymous.status, 401);
+      assert.equal((JSON.parse(anonymous.body) as { reason: string }).reason, "Unauthorized");
+      const metrics = await server.request("/metrics", { asAdmin: true });
+      assert.equal(metrics.status, 200);
+      assert.match(metrics.body, /^skiff_storage_revision \d+$/m);
+      assert.match(metrics.body, /process_resident_memory_bytes/);
+      const created = await server.request("/api/v1/namespaces", {
+        method: "POST",
+        asAdmin: true,
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name: "kept" } }),
+      });
+      assert.equal(created.status, 201, created.body);
+      const ca = await readFile(join(dir.path, "tls", "ca.crt"), "utf8");
       assert.equal(await server.terminate(), 0);
 
-      // The same data dir opens again.
+      // The same data dir opens again: same CA, same data, the kubeconfig still works.
       const again = await startSkiffServer({ dataDir: dir.path });
-      assert.equal((await fetch(`${again.url}/readyz`)).status, 200);
+      assert.equal(await readFile(join(dir.path, "tls", "ca.crt"), "utf8"), ca);
+      const kept = await again.request("/api/v1/namespaces/kept", { asAdmin: true });
+      assert.equal(kept.status, 200, kept.body);
       assert.equal(await again.terminate(), 0);
     } finally {
       await dir.remove();
+    }
+  });
+
+  it("refuses a second server on the same data dir", async () => {
+    const server = await startSkiffServer();
+    try {
+      const second = runSkiff(["server", "--data-dir", server.dataDir, "--port", "0"]);
+      assert.notEqual(second.status, 0);
+      assert.match(second.stderr, new RegExp(`another skiff server \\(pid ${server.pid}\\) is using`));
+    } finally {
+      await server.stop();
     }
   });
 });
@@ -82,12 +126,15 @@ describe("skiff server (etcd)", () => {
     try {
       const server = await startSkiffServer({ args: ["--datastore-endpoint", etcd.endpoint] });
       try {
-        const body = await (await fetch(`${server.url}/readyz?verbose`)).text();
-        assert.match(body, /\[\+\]etcd ok/);
+        const ready = await server.request("/readyz?verbose");
+        assert.match(ready.body, /\[\+\]etcd ok/);
+        const list = await server.request("/api/v1/namespaces", { asAdmin: true });
+        assert.equal(list.status, 200);
+        assert.match(list.body, /"kube-system"/);
         etcd.kill();
-        const down = await fetch(`${server.url}/readyz?verbose`);
+        const down = await server.request("/readyz?verbose");
         assert.equal(down.status, 500);
-        assert.match(await down.text(), /\[-\]etcd failed/);
+        assert.match(down.body, /\[-\]etcd failed/);
       } finally {
         await server.stop();
       }

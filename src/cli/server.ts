@@ -1,45 +1,56 @@
-/**
- * `skiff server`: today the datastore-backed skeleton (datastore + compaction + health endpoints); the API
- * server, controllers and scheduler grow inside it issue by issue.
- */
-import { Command } from "commander";
+/** `skiff server`: the control plane on this machine (see src/server/server.ts for what runs inside). */
+import { Command, InvalidArgumentError } from "commander";
 import { mkdirSync } from "node:fs";
+import { isIP } from "node:net";
 import { configureLogging } from "../util/log.js";
 import { defaultDataDir, parseNonNegativeInt, parsePort } from "./options.js";
 import { startServer } from "../server/server.js";
 
 export function serverCommand(): Command {
   return new Command("server")
-    .description("run the control plane (datastore, and the API server as it arrives) on this machine")
+    .description("run the control plane (datastore, API server) on this machine")
     .option("--data-dir <dir>", "where Skiff keeps its state", defaultDataDir())
-    .option("--bind-address <ip>", "address to listen on", "127.0.0.1")
-    .option("--port <port>", "port to listen on", parsePort, 6443)
+    .option("--bind-address <ip>", "address the API server listens on", "127.0.0.1")
+    .option("--port <port>", "HTTPS port of the API server", parsePort, 6443)
     .option(
       "--datastore-endpoint <url>",
       "empty: embedded SQLite in the data dir; http://host:port[,http://host:port…]: etcd",
       "",
     )
+    .option("--service-cidr <cidr>", "IP range for Service ClusterIPs", parseCidr, "10.43.0.0/16")
+    .option("--cluster-cidr <cidr>", "IP range for pod IPs", parseCidr, "10.42.0.0/16")
+    .option("--disable-agent", "do not run a node (kubelet) on this machine", false)
     .option("--v <level>", "log verbosity (0 info … 4 debug … 6 trace)", parseNonNegativeInt, 0)
     .action(async (opts: ServerCommandOptions) => {
       const log = configureLogging({ verbosity: opts.v });
-      mkdirSync(opts.dataDir, { recursive: true });
+      mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
       const server = await startServer({
         dataDir: opts.dataDir,
         bindAddress: opts.bindAddress,
         port: opts.port,
         datastoreEndpoint: opts.datastoreEndpoint,
+        serviceCidr: opts.serviceCidr,
+        clusterCidr: opts.clusterCidr,
         log,
       });
+      const datastore =
+        server.store.backend === "sqlite" ? `SQLite in ${opts.dataDir}` : `etcd at ${opts.datastoreEndpoint}`;
       console.log(
         [
-          `Skiff server is running: datastore ${server.store.backend === "sqlite" ? `SQLite in ${opts.dataDir}` : `etcd at ${opts.datastoreEndpoint}`}.`,
-          `  health:  curl ${server.url}/readyz?verbose`,
-          `  metrics: curl ${server.url}/metrics`,
-          "This is the datastore skeleton; the Kubernetes API server (and a kubeconfig) arrives with the next issue.",
-          "Stop with Ctrl-C.",
+          `Skiff is ready in ${server.startupMs} ms: the Kubernetes API at ${server.url} (datastore: ${datastore}).`,
+          `Try:`,
+          `  export KUBECONFIG=${server.kubeconfigPath}`,
+          `  kubectl get namespaces`,
+          `  kubectl create deployment web --image=nginx && kubectl get deploy,pods`,
+          `Health: curl -k ${server.url}/readyz?verbose`,
+          `Nodes, the scheduler and controllers arrive with the next releases: pods stay Pending for now.`,
+          `Stop with Ctrl-C.`,
         ].join("\n"),
       );
+      let stopping = false;
       const stop = (signal: string): void => {
+        if (stopping) return;
+        stopping = true;
         log.info({ signal }, "shutting down");
         server.close().then(
           () => process.exit(0),
@@ -54,10 +65,24 @@ export function serverCommand(): Command {
     });
 }
 
+function parseCidr(value: string): string {
+  const [ip, bits, extra] = value.split("/");
+  const family = isIP(ip ?? "");
+  const max = family === 6 ? 128 : 32;
+  const n = Number(bits);
+  if (family === 0 || extra !== undefined || !Number.isInteger(n) || n < 0 || n > max) {
+    throw new InvalidArgumentError("expected a CIDR such as 10.43.0.0/16");
+  }
+  return value;
+}
+
 interface ServerCommandOptions {
   readonly dataDir: string;
   readonly bindAddress: string;
   readonly port: number;
   readonly datastoreEndpoint: string;
+  readonly serviceCidr: string;
+  readonly clusterCidr: string;
+  readonly disableAgent: boolean;
   readonly v: number;
 }

@@ -1,40 +1,144 @@
 /**
- * The `skiff server` composition root: opens the datastore, keeps it compacted, and serves health and
- * metrics. The API server, controller manager and scheduler are wired in here as they arrive.
+ * The `skiff server` composition root: datastore → API server behind HTTPS with client-certificate
+ * authentication, health and metrics, and the admin kubeconfig. The controller manager and scheduler are
+ * wired in here as they arrive.
  */
-import { createServer, type Server } from "node:http";
+import { createServer, type Server } from "node:https";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
 import { Gauge } from "prom-client";
+import { RESOURCES } from "../api/resources/catalog.js";
+import { serviceUnavailable } from "../api/status.js";
+import { createApiServer, type ApiServer } from "../apiserver/index.js";
+import { writeStatus } from "../apiserver/http.js";
+import {
+  AlwaysAllowAuthenticated,
+  ensureClusterPki,
+  firstServiceIP,
+  tlsServerOptions,
+  UnionAuthenticator,
+  writeAdminKubeconfig,
+  X509Authenticator,
+} from "../auth/index.js";
 import { openStore, startCompactor, type Store } from "../storage/index.js";
 import type { Logger } from "../util/log.js";
 import { metricsRegistry } from "../metrics/registry.js";
-import { serveHealth, type HealthCheck } from "./health.js";
 import { KUBERNETES_VERSION, skiffVersion } from "../cli/version.js";
+import { lockDataDir } from "./lock.js";
 
 export interface ServerOptions {
   readonly dataDir: string;
   readonly bindAddress: string;
   readonly port: number;
   readonly datastoreEndpoint: string;
+  readonly serviceCidr: string;
+  readonly clusterCidr: string;
   readonly log: Logger;
 }
 
 export interface RunningServer {
   readonly store: Store;
-  /** The URL the server answers on. */
+  /** The API server's URL, e.g. https://127.0.0.1:6443. */
   readonly url: string;
+  readonly kubeconfigPath: string;
+  /** Milliseconds from start until the API server was ready. */
+  readonly startupMs: number;
   close(): Promise<void>;
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const { log } = options;
   const started = performance.now();
-  const store = await openStore({ endpoint: options.datastoreEndpoint, dataDir: options.dataDir });
+  const lock = lockDataDir(options.dataDir);
+  let store: Store | undefined;
+  try {
+    const pkiPromise = ensureClusterPki(join(options.dataDir, "tls"), {
+      serverNames: [],
+      serverIPs: [options.bindAddress],
+      serviceIP: firstServiceIP(options.serviceCidr),
+    });
+    store = await openStore({ endpoint: options.datastoreEndpoint, dataDir: options.dataDir });
+    const pki = await pkiPromise;
+    return await serve(options, store, pki, lock.release, started);
+  } catch (error) {
+    await store?.close().catch(() => undefined);
+    lock.release();
+    throw error;
+  }
+}
+
+async function serve(
+  options: ServerOptions,
+  store: Store,
+  pki: Awaited<ReturnType<typeof ensureClusterPki>>,
+  releaseLock: () => void,
+  started: number,
+): Promise<RunningServer> {
+  const { log } = options;
   const compactor = startCompactor(store, {
     onError: (error) => log.warn({ err: error }, "compaction failed; will retry"),
   });
+
+  // Listen first: the port (which may be 0 in tests) goes into discovery and the kubeconfig.
+  const serving: { api?: ApiServer } = {};
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    if (serving.api) serving.api.handle(req, res);
+    else writeStatus(res, serviceUnavailable("the API server is starting"));
+  };
+  const https: Server = createServer(tlsServerOptions(pki), handle);
+  https.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    https.once("error", reject);
+    https.listen(options.port, options.bindAddress, () => resolve());
+  });
+  const { port } = https.address() as AddressInfo;
+  const clientHost =
+    options.bindAddress === "0.0.0.0" || options.bindAddress === "::" ? "127.0.0.1" : options.bindAddress;
+  const url = `https://${clientHost.includes(":") ? `[${clientHost}]` : clientHost}:${port}`;
+
+  const [major, minor] = KUBERNETES_VERSION.slice(1).split(".");
+  const api = createApiServer({
+    store,
+    resources: RESOURCES,
+    authenticator: new UnionAuthenticator([new X509Authenticator()]),
+    authorizer: new AlwaysAllowAuthenticated(),
+    log,
+    serverAddress: `${clientHost}:${port}`,
+    namespaceLifecycle: true,
+    version: {
+      major: major!,
+      minor: minor!,
+      gitVersion: KUBERNETES_VERSION,
+      gitCommit: `skiff-v${skiffVersion()}`,
+      gitTreeState: "clean",
+      buildDate: "1970-01-01T00:00:00Z",
+      goVersion: `node${process.versions.node}`,
+      compiler: "skiff",
+      platform: `linux/${process.arch === "x64" ? "amd64" : process.arch}`,
+    },
+    extraHandler: async (_req, res, path) => {
+      if (path === "/metrics") {
+        const text = await metricsRegistry.metrics();
+        res.writeHead(200, { "content-type": metricsRegistry.contentType }).end(text);
+        return true;
+      }
+      return false;
+    },
+  });
+  serving.api = api;
+  await api.ready();
+
+  const kubeconfigPath = join(options.dataDir, "kubeconfig.yaml");
+  await writeAdminKubeconfig(kubeconfigPath, {
+    server: url,
+    caPem: pki.caCertPem,
+    certPem: pki.admin.certPem,
+    keyPem: pki.admin.keyPem,
+  });
+
+  const revisionGauge = "skiff_storage_revision";
   new Gauge({
-    name: "skiff_storage_revision",
+    name: revisionGauge,
     help: "The datastore's current revision.",
     registers: [metricsRegistry],
     async collect() {
@@ -42,53 +146,23 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     },
   });
 
-  const datastoreCheck: HealthCheck = {
-    name: store.backend === "etcd" ? "etcd" : "datastore",
-    async check() {
-      const report = await store.health();
-      return report.healthy ? undefined : (report.message ?? "unhealthy");
-    },
-  };
-  const checks: HealthCheck[] = [{ name: "ping", check: async () => undefined }, datastoreCheck];
-
-  const http: Server = createServer((req, res) => {
-    const path = (req.url ?? "/").split("?")[0] ?? "/";
-    const endpoint = path.split("/")[1];
-    if (endpoint === "healthz" || endpoint === "livez" || endpoint === "readyz") {
-      void serveHealth(endpoint, checks, req, res);
-    } else if (path === "/metrics") {
-      metricsRegistry.metrics().then(
-        (text) => res.writeHead(200, { "content-type": metricsRegistry.contentType }).end(text),
-        () => res.writeHead(500).end(),
-      );
-    } else if (path === "/version") {
-      res
-        .writeHead(200, { "content-type": "application/json" })
-        .end(JSON.stringify({ gitVersion: KUBERNETES_VERSION, skiffVersion: skiffVersion(), platform: "linux/amd64" }));
-    } else {
-      res.writeHead(404, { "content-type": "text/plain" }).end("404 page not found\n");
-    }
-  });
-  await new Promise<void>((resolve, reject) => {
-    http.once("error", reject);
-    http.listen(options.port, options.bindAddress, () => resolve());
-  });
-  const { port } = http.address() as AddressInfo;
-  const url = `http://${options.bindAddress}:${port}`;
-  log.info(
-    { backend: store.backend, url, startupMs: Math.round(performance.now() - started) },
-    "datastore skeleton ready",
-  );
+  const startupMs = Math.round(performance.now() - started);
+  log.info({ backend: store.backend, url, startupMs, generatedCertificates: pki.generated }, "API server ready");
 
   return {
     store,
     url,
+    kubeconfigPath,
+    startupMs,
     async close() {
       compactor.stop();
-      metricsRegistry.removeSingleMetric("skiff_storage_revision");
-      await new Promise<void>((resolve) => http.close(() => resolve()));
-      http.closeAllConnections();
+      metricsRegistry.removeSingleMetric(revisionGauge);
+      const closed = new Promise<void>((resolve) => https.close(() => resolve()));
+      await api.close();
+      https.closeAllConnections();
+      await closed;
       await store.close();
+      releaseLock();
     },
   };
 }

@@ -4,6 +4,9 @@
  * data directory it made.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { request as httpsRequest } from "node:https";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { makeTempDir } from "./tmp.js";
 
@@ -21,10 +24,17 @@ export function runSkiff(args: readonly string[]): { status: number | null; stdo
 }
 
 export interface SkiffServer {
-  /** The URL printed at start (health and metrics live there). */
+  /** The API server's URL printed at start, e.g. https://127.0.0.1:PORT. */
   readonly url: string;
+  /** The admin kubeconfig the server wrote. */
+  readonly kubeconfig: string;
   readonly dataDir: string;
   readonly pid: number;
+  /**
+   * An HTTPS request to the API server trusting the cluster CA; `asAdmin` presents the admin client
+   * certificate (otherwise the request is anonymous).
+   */
+  request(path: string, options?: SkiffRequestOptions): Promise<SkiffResponse>;
   /** Everything printed so far. */
   output(): string;
   /** SIGTERM and wait for exit; resolves with the exit code. Keeps the data dir. */
@@ -33,6 +43,46 @@ export interface SkiffServer {
   kill(): Promise<void>;
   /** Stop (if running) and remove the data dir unless it was passed in. */
   stop(): Promise<void>;
+}
+
+export interface SkiffRequestOptions {
+  readonly method?: string;
+  readonly body?: string | Buffer;
+  readonly headers?: Record<string, string>;
+  readonly asAdmin?: boolean;
+}
+
+export interface SkiffResponse {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: string;
+}
+
+function tlsRequest(url: string, dataDir: string, path: string, options: SkiffRequestOptions): Promise<SkiffResponse> {
+  const tls = join(dataDir, "tls");
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      `${url}${path}`,
+      {
+        method: options.method ?? "GET",
+        headers: options.headers,
+        ca: readFileSync(join(tls, "ca.crt")),
+        ...(options.asAdmin
+          ? { cert: readFileSync(join(tls, "admin.crt")), key: readFileSync(join(tls, "admin.key")) }
+          : {}),
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }),
+        );
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    req.end(options.body);
+  });
 }
 
 export async function startSkiffServer(
@@ -58,7 +108,7 @@ export async function startSkiffServer(
   const url = await new Promise<string>((resolve, reject) => {
     const deadline = setTimeout(() => reject(new Error(`skiff server did not start in 30s:\n${out}`)), 30_000);
     const look = (): void => {
-      const match = /curl (https?:\/\/[^/\s]+)\/readyz/.exec(out);
+      const match = /the Kubernetes API at (https:\/\/[^\s]+?) \(/.exec(out);
       if (match) {
         clearTimeout(deadline);
         resolve(match[1]!);
@@ -81,8 +131,10 @@ export async function startSkiffServer(
   };
   return {
     url,
+    kubeconfig: join(dataDir, "kubeconfig.yaml"),
     dataDir,
     pid: child.pid ?? -1,
+    request: (path, options = {}) => tlsRequest(url, dataDir, path, options),
     output: () => out,
     terminate: () => terminate("SIGTERM"),
     kill: async () => void (await terminate("SIGKILL")),

@@ -119,15 +119,14 @@ export function defaultSecret(secret: Obj): void {
 }
 
 /**
- * SetDefaults_Namespace (the kubernetes.io/metadata.name label), SetDefaults_NamespaceStatus (phase Active) and
- * the strategy's PrepareForCreate finalizer (spec.finalizers ["kubernetes"]).
+ * SetDefaults_Namespace (the kubernetes.io/metadata.name label) and SetDefaults_NamespaceStatus (phase
+ * Active). The "kubernetes" finalizer is not a default: the namespace strategy adds it on create only, so
+ * that /finalize can empty the list.
  */
 export function defaultNamespace(ns: Obj): void {
   const meta = child(ns, "metadata");
   if (typeof meta.name === "string" && meta.name) child(meta, "labels")["kubernetes.io/metadata.name"] = meta.name;
   defString(child(ns, "status"), "phase", "Active");
-  const spec = child(ns, "spec");
-  if (!Array.isArray(spec.finalizers) || spec.finalizers.length === 0) spec.finalizers = ["kubernetes"];
 }
 
 export function defaultPersistentVolumeClaim(pvc: Obj): void {

@@ -319,7 +319,6 @@ describe("defaults: core kinds", () => {
     assert.deepEqual(ns, {
       metadata: { name: "dev", labels: { "kubernetes.io/metadata.name": "dev" } },
       status: { phase: "Active" },
-      spec: { finalizers: ["kubernetes"] },
     });
 
     const pvc = { spec: { accessModes: ["ReadWriteOnce"] } };

@@ -74,6 +74,7 @@ const OPENAPI: readonly [string, string, string, boolean, readonly string[], Rec
   ],
   ["events.k8s.io/v1", "events", "Event", NS, CRUD, {}],
   ["authentication.k8s.io/v1", "selfsubjectreviews", "SelfSubjectReview", CLUSTER, ["create"], {}],
+  ["authentication.k8s.io/v1beta1", "selfsubjectreviews", "SelfSubjectReview", CLUSTER, ["create"], {}],
   ["authorization.k8s.io/v1", "selfsubjectaccessreviews", "SelfSubjectAccessReview", CLUSTER, ["create"], {}],
   ["authorization.k8s.io/v1", "selfsubjectrulesreviews", "SelfSubjectRulesReview", CLUSTER, ["create"], {}],
   [
@@ -132,6 +133,7 @@ const ISSUE_3 = [
   "scheduling.k8s.io/v1/priorityclasses",
   "events.k8s.io/v1/events",
   "authentication.k8s.io/v1/selfsubjectreviews",
+  "authentication.k8s.io/v1beta1/selfsubjectreviews", // kubectl 1.27's `auth whoami`
   "authorization.k8s.io/v1/selfsubjectaccessreviews",
   "authorization.k8s.io/v1/selfsubjectrulesreviews",
 ];
@@ -239,7 +241,7 @@ describe("resource catalog", () => {
     assert.deepEqual(storage("v1", "events"), { group: "", resource: "events" });
     assert.deepEqual(storage("apps/v1", "deployments"), { group: "apps", resource: "deployments" });
     const prefixes = new Set(RESOURCES.map((r) => `${r.storage.group}/${r.storage.resource}`));
-    assert.equal(prefixes.size, RESOURCES.length - 2, "only HPAs and events share a store");
+    assert.equal(prefixes.size, RESOURCES.length - 3, "only HPAs, events and selfsubjectreviews share a store");
   });
 
   it("puts exactly upstream's resources in the `all` category", () => {

@@ -171,10 +171,10 @@ export const RESOURCES: readonly ResourceType[] = [
   }),
 
   // authentication.k8s.io/v1, authorization.k8s.io/v1: create-only reviews.
-  define("authentication.k8s.io/v1", "SelfSubjectReview", "selfsubjectreviews", {
-    namespaced: CLUSTER,
-    verbs: CREATE,
-  }),
+  // kubectl 1.27 `auth whoami` knows only the beta (and alpha) version.
+  ...["authentication.k8s.io/v1", "authentication.k8s.io/v1beta1"].map((gv) =>
+    define(gv, "SelfSubjectReview", "selfsubjectreviews", { namespaced: CLUSTER, verbs: CREATE }),
+  ),
   define("authorization.k8s.io/v1", "SelfSubjectAccessReview", "selfsubjectaccessreviews", {
     namespaced: CLUSTER,
     verbs: CREATE,

@@ -60,6 +60,7 @@ describe("resource registry", () => {
         "apps/v1",
         "events.k8s.io/v1",
         "authentication.k8s.io/v1",
+        "authentication.k8s.io/v1beta1",
         "authorization.k8s.io/v1",
         "autoscaling/v2",
         "autoscaling/v1",

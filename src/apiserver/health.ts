@@ -10,8 +10,10 @@ export interface HealthCheck {
   check(): Promise<string | void>;
 }
 
+export type HealthEndpoint = "healthz" | "livez" | "readyz";
+
 export async function serveHealth(
-  endpoint: "healthz" | "livez" | "readyz",
+  endpoint: HealthEndpoint,
   checks: readonly HealthCheck[],
   req: IncomingMessage,
   res: ServerResponse,

@@ -1,0 +1,460 @@
+/**
+ * The generic registry over the datastore, like upstream's generic registry Store
+ * (staging/src/k8s.io/apiserver/pkg/registry/generic/registry/store.go): create, get, update (guaranteed,
+ * retried on conflicts), graceful and finalizer-aware delete, deletecollection, and list with pagination.
+ * Per-resource behaviour comes from a `Strategy`.
+ */
+import type { KeyValue, Store } from "../../storage/types.js";
+import { logger } from "../../util/log.js";
+import type { AdmissionHooks } from "../admission.js";
+import { isStorageError } from "../../storage/errors.js";
+import type { ResourceType } from "../../api/resources/types.js";
+import {
+  alreadyExists,
+  badRequest,
+  conflict,
+  forbidden,
+  fromStorageError,
+  invalid,
+  isStatusError,
+  notFound,
+  type FieldError,
+  type QualifiedResource,
+  type StatusError,
+} from "../../api/status.js";
+import {
+  apiVersionOf,
+  clone,
+  isPlainObject,
+  jsonEqual,
+  type KubeObject,
+  type ObjectMeta,
+  type StoredObject,
+} from "../object.js";
+import type { Strategy } from "./strategy.js";
+import { applyDefaults } from "../../api/defaults/index.js";
+import { validateObject } from "../../api/validation/index.js";
+import { checkMetadataTypes } from "../handlers/metadata.js";
+import { forStorage, generateName, newUid, rfc3339, specOf } from "./meta.js";
+
+export interface DeleteOptionsBody {
+  readonly gracePeriodSeconds?: number;
+  readonly preconditions?: { readonly uid?: string; readonly resourceVersion?: string };
+  readonly propagationPolicy?: string;
+  readonly orphanDependents?: boolean;
+}
+
+export interface DeleteOutcome {
+  readonly object: StoredObject;
+  /** False when the object remains, terminating (finalizers or a grace period). */
+  readonly deleted: boolean;
+}
+
+/** Looks up a namespace object (for "namespace must exist" on create). */
+export type NamespaceLookup = (name: string) => Promise<StoredObject | undefined>;
+
+const MAX_UPDATE_ATTEMPTS = 16;
+const log = logger("apiserver.registry");
+const KEYABLE = /^[\x21-\x2e\x30-\x7e]+$/;
+
+export class RegistryStore {
+  readonly qualified: QualifiedResource;
+  readonly groupKind: { readonly group: string; readonly kind: string };
+  readonly apiVersion: string;
+  readonly gvk: { readonly group: string; readonly version: string; readonly kind: string };
+  private readonly root: string;
+
+  constructor(
+    readonly type: ResourceType,
+    readonly strategy: Strategy,
+    readonly store: Store,
+    private readonly namespaceLookup: NamespaceLookup,
+  ) {
+    this.qualified = { group: type.group, resource: type.resource };
+    this.groupKind = { group: type.group, kind: type.kind };
+    this.apiVersion = apiVersionOf(type.group, type.version);
+    this.gvk = { group: type.group, version: type.version, kind: type.kind };
+    this.root = `/registry/${type.storage.group || "core"}/${type.storage.resource}/`;
+  }
+
+  /** The list/watch prefix: the whole resource, or one namespace of it. */
+  prefix(namespace: string): string {
+    return this.type.namespaced && namespace ? `${this.root}${namespace}/` : this.root;
+  }
+
+  /**
+   * Names no stored object can have (not printable ASCII, or containing "/"), which the datastore would
+   * refuse as keys: reads and writes of them are simply "not found".
+   */
+  private checkKeyable(namespace: string, name: string): void {
+    if (!KEYABLE.test(name) || (namespace !== "" && !KEYABLE.test(namespace))) throw notFound(this.qualified, name);
+  }
+
+  key(namespace: string, name: string): string {
+    return this.type.namespaced ? `${this.root}${namespace}/${name}` : `${this.root}${name}`;
+  }
+
+  /** A stored value as the API serves it: resourceVersion from the revision, kind and apiVersion set. */
+  decode = (kv: KeyValue): StoredObject => {
+    const object = JSON.parse(kv.value.toString("utf8")) as StoredObject;
+    object.apiVersion ??= this.apiVersion;
+    object.kind ??= this.type.kind;
+    object.metadata = { ...(object.metadata ?? {}), resourceVersion: String(kv.modRevision) };
+    return object;
+  };
+
+  private encode(object: StoredObject): Buffer {
+    return Buffer.from(JSON.stringify(forStorage(object)));
+  }
+
+  private storageError(error: unknown, name: string): StatusError | unknown {
+    return isStorageError(error) ? fromStorageError(error, this.qualified, name) : error;
+  }
+
+  async get(namespace: string, name: string): Promise<StoredObject> {
+    this.checkKeyable(namespace, name);
+    let kv: KeyValue | undefined;
+    try {
+      kv = await this.store.get(this.key(namespace, name));
+    } catch (error) {
+      throw this.storageError(error, name);
+    }
+    if (!kv) throw notFound(this.qualified, name);
+    return this.decode(kv);
+  }
+
+  /** Runs the strategy's afterDelete hook; its failures are logged, never returned to the client. */
+  private async deleted(object: StoredObject): Promise<void> {
+    try {
+      await this.strategy.afterDelete?.(object);
+    } catch (err) {
+      log.error({ err, resource: this.type.resource, name: object.metadata.name }, "afterDelete hook failed");
+    }
+  }
+
+  /** Common checks on a body's metadata against the request path. */
+  private checkNamespace(object: KubeObject, namespace: string): void {
+    const given = object.metadata?.namespace;
+    if (this.type.namespaced) {
+      if (given && given !== namespace) {
+        throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
+      }
+    }
+  }
+
+  /** Type validation from src/api/validation (metadata included) plus the strategy's own rules → 422. */
+  private async validate(object: StoredObject, old: StoredObject | undefined): Promise<void> {
+    checkMetadataTypes(object.metadata, this.type.kind);
+    const errors: FieldError[] = [
+      ...validateObject(this.gvk, object, old),
+      ...(await this.strategy.validate(object, old)),
+    ];
+    if (errors.length > 0) throw invalid(this.groupKind, object.metadata.name ?? "", errors);
+  }
+
+  async create(
+    namespace: string,
+    body: KubeObject,
+    options: { readonly dryRun: boolean; readonly admission?: AdmissionHooks },
+  ): Promise<StoredObject> {
+    this.checkNamespace(body, namespace);
+    const object = clone(body) as StoredObject;
+    object.apiVersion = this.apiVersion;
+    object.kind = this.type.kind;
+    const metadata: ObjectMeta = { ...(isPlainObject(object.metadata) ? object.metadata : {}) };
+    object.metadata = metadata;
+    if (this.type.namespaced) metadata.namespace = namespace;
+    else delete metadata.namespace;
+    applyDefaults(this.gvk, object);
+    await options.admission?.mutate(object, undefined);
+
+    if (!metadata.name) {
+      if (!metadata.generateName) {
+        throw invalid(this.groupKind, "", [
+          { type: "FieldValueRequired", field: "metadata.name", detail: "name or generateName is required" },
+        ]);
+      }
+      metadata.name = generateName(metadata.generateName);
+    }
+    const name = metadata.name;
+    // System fields (upstream's rest.BeforeCreate / FillObjectMetaSystemFields).
+    metadata.uid = newUid();
+    metadata.creationTimestamp = rfc3339(new Date());
+    delete metadata.resourceVersion;
+    delete metadata.deletionTimestamp;
+    delete metadata.deletionGracePeriodSeconds;
+    delete metadata.selfLink;
+    await this.strategy.prepareForCreate(object);
+    if (this.strategy.generation) metadata.generation = 1;
+    else delete metadata.generation;
+    await this.validate(object, undefined);
+    await options.admission?.validate(object, undefined);
+
+    if (this.type.namespaced) {
+      const ns = await this.namespaceLookup(namespace);
+      if (!ns) throw notFound({ group: "", resource: "namespaces" }, namespace);
+      if (ns.metadata.deletionTimestamp) {
+        throw forbidden(
+          this.qualified,
+          name,
+          `unable to create new content in namespace ${namespace} because it is being terminated`,
+        );
+      }
+    }
+    if (options.dryRun) {
+      if (await this.exists(namespace, name)) throw alreadyExists(this.qualified, name);
+      return object;
+    }
+    try {
+      return this.decode(await this.store.create(this.key(namespace, name), this.encode(object)));
+    } catch (error) {
+      throw this.storageError(error, name);
+    }
+  }
+
+  private async exists(namespace: string, name: string): Promise<boolean> {
+    return (await this.store.get(this.key(namespace, name))) !== undefined;
+  }
+
+  /**
+   * Read-modify-write (upstream's GuaranteedUpdate): `mutate` gets a private copy of the current object and
+   * returns the desired one. A resourceVersion in the result is a precondition (409 on mismatch); without
+   * one, datastore conflicts are retried. No-op writes return the stored object unchanged.
+   */
+  async update(
+    namespace: string,
+    name: string,
+    mutate: (current: StoredObject) => StoredObject | Promise<StoredObject>,
+    options: { readonly dryRun: boolean; readonly subresource?: string; readonly admission?: AdmissionHooks },
+  ): Promise<StoredObject> {
+    this.checkKeyable(namespace, name);
+    const key = this.key(namespace, name);
+    for (let attempt = 0; ; attempt++) {
+      let kv: KeyValue | undefined;
+      try {
+        kv = await this.store.get(key);
+      } catch (error) {
+        throw this.storageError(error, name);
+      }
+      if (!kv) throw notFound(this.qualified, name);
+      const current = this.decode(kv);
+      const desired = await mutate(clone(current));
+      if (!isPlainObject(desired) || !isPlainObject(desired.metadata)) throw badRequest("the object has no metadata");
+      // Defaults as on decode; /finalize only carries spec.finalizers (which defaulting must not refill).
+      if (options.subresource !== "finalize") applyDefaults(this.gvk, desired);
+      await options.admission?.mutate(desired, current);
+      const precondition = desired.metadata.resourceVersion;
+      if (precondition && precondition !== current.metadata.resourceVersion) throw conflict(this.qualified, name);
+      const next = await this.finishUpdate(desired, current, options.subresource ?? "");
+      await options.admission?.validate(next, current);
+      if (jsonEqual(forStorage(next), forStorage(current))) return current;
+
+      // Removing the last finalizer of an object being deleted (with no grace period left) deletes it.
+      const md = next.metadata;
+      if (
+        md.deletionTimestamp &&
+        (md.finalizers ?? []).length === 0 &&
+        !md.deletionGracePeriodSeconds &&
+        specFinalizers(next).length === 0
+      ) {
+        if (options.dryRun) return next;
+        try {
+          await this.store.delete(key, kv.modRevision);
+          await this.deleted(next);
+          return next;
+        } catch (error) {
+          if (isStorageError(error, "Conflict") && !precondition && attempt < MAX_UPDATE_ATTEMPTS) continue;
+          throw this.storageError(error, name);
+        }
+      }
+      if (options.dryRun) return next;
+      try {
+        return this.decode(await this.store.update(key, this.encode(next), kv.modRevision));
+      } catch (error) {
+        if (isStorageError(error, "Conflict") && !precondition && attempt < MAX_UPDATE_ATTEMPTS) continue;
+        throw this.storageError(error, name);
+      }
+    }
+  }
+
+  /** System fields and status handling for an update (upstream's BeforeUpdate + strategies). */
+  private async finishUpdate(desired: StoredObject, current: StoredObject, subresource: string): Promise<StoredObject> {
+    const name = current.metadata.name ?? "";
+    let next: StoredObject;
+    if (subresource === "status") {
+      // Status writes change only status (ResetObjectMetaForStatus keeps the stored metadata).
+      next = { ...current, status: desired.status };
+    } else if (subresource === "finalize") {
+      // namespaces/NAME/finalize changes only spec.finalizers (upstream's FinalizeREST).
+      const spec = isPlainObject(current.spec) ? current.spec : {};
+      const finalizers = isPlainObject(desired.spec) ? desired.spec.finalizers : undefined;
+      next = { ...current, spec: { ...spec, finalizers } };
+      if (finalizers === undefined) delete (next.spec as Record<string, unknown>).finalizers;
+    } else {
+      next = { ...desired, apiVersion: current.apiVersion, kind: current.kind };
+      // Main-resource writes keep the stored status; internal writes (scale, binding) may set anything.
+      if (this.strategy.statusSubresource && subresource === "") {
+        if (current.status === undefined) delete next.status;
+        else next.status = current.status;
+      }
+      if (desired.metadata.name !== undefined && desired.metadata.name !== name) {
+        throw badRequest(
+          `the name of the object (${desired.metadata.name}) does not match the name on the URL (${name})`,
+        );
+      }
+      const given = desired.metadata.namespace;
+      if (this.type.namespaced && given && given !== current.metadata.namespace) {
+        throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
+      }
+      const old = current.metadata;
+      const oldFinalizers = Array.isArray(old.finalizers) ? old.finalizers : [];
+      const newFinalizers = (Array.isArray(desired.metadata.finalizers) ? desired.metadata.finalizers : []).filter(
+        (f) => !oldFinalizers.includes(f),
+      );
+      if (old.deletionTimestamp && newFinalizers.length > 0) {
+        throw invalid(this.groupKind, name, [
+          {
+            type: "FieldValueForbidden",
+            field: "metadata.finalizers",
+            detail: `no new finalizers can be added if the object is being deleted, found new finalizers []string{${newFinalizers.map((f) => JSON.stringify(f)).join(", ")}}`,
+          },
+        ]);
+      }
+      next.metadata = {
+        ...desired.metadata,
+        name,
+        ...(this.type.namespaced ? { namespace: old.namespace } : {}),
+        uid: old.uid,
+        creationTimestamp: old.creationTimestamp,
+      };
+      if (!this.type.namespaced) delete next.metadata.namespace;
+      for (const f of ["deletionTimestamp", "deletionGracePeriodSeconds", "generation"] as const) {
+        if (old[f] === undefined) delete next.metadata[f];
+        else (next.metadata as Record<string, unknown>)[f] = old[f];
+      }
+      await this.strategy.prepareForUpdate(next, current);
+      if (old.generation !== undefined && !jsonEqual(specOf(next), specOf(current))) {
+        next.metadata.generation = old.generation + 1;
+      }
+    }
+    next.metadata = { ...next.metadata, resourceVersion: current.metadata.resourceVersion };
+    // Binding is an internal write of spec.nodeName that upstream makes without the pod update rules.
+    if (subresource !== "binding") await this.validate(next, current);
+    return next;
+  }
+
+  /**
+   * DELETE (upstream's Store.Delete): preconditions, the grace period, GC finalizers from the propagation
+   * policy; an object with finalizers or a grace period is marked (deletionTimestamp) and kept.
+   */
+  async delete(
+    namespace: string,
+    name: string,
+    options: DeleteOptionsBody,
+    dryRun: boolean,
+    admission?: AdmissionHooks,
+  ): Promise<DeleteOutcome> {
+    this.checkKeyable(namespace, name);
+    const key = this.key(namespace, name);
+    for (let attempt = 0; ; attempt++) {
+      let kv: KeyValue | undefined;
+      try {
+        kv = await this.store.get(key);
+      } catch (error) {
+        throw this.storageError(error, name);
+      }
+      if (!kv) throw notFound(this.qualified, name);
+      const current = this.decode(kv);
+      const md = current.metadata;
+      const pre = options.preconditions;
+      if (pre?.uid && pre.uid !== md.uid) {
+        throw conflict(
+          this.qualified,
+          name,
+          `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${md.uid ?? ""}`,
+        );
+      }
+      if (pre?.resourceVersion && pre.resourceVersion !== md.resourceVersion) {
+        throw conflict(
+          this.qualified,
+          name,
+          `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${md.resourceVersion ?? ""}`,
+        );
+      }
+      if (attempt === 0) await admission?.validate(current, current);
+      const grace = this.strategy.gracePeriodSeconds(current, options.gracePeriodSeconds);
+      const existing = Array.isArray(md.finalizers) ? md.finalizers : [];
+      const finalizers = this.strategy.garbageCollection ? gcFinalizers(existing, options) : [...existing];
+      const terminating = md.deletionTimestamp !== undefined;
+      let outcome: DeleteOutcome;
+      try {
+        if (this.strategy.namespaceLifecycle && !terminating) {
+          // Namespaces (upstream's namespace REST Delete): the first delete only starts termination; the
+          // namespace controller empties it, clears spec.finalizers (/finalize) and that removes it.
+          const next = clone(current);
+          next.metadata.deletionTimestamp = rfc3339(new Date());
+          next.metadata.deletionGracePeriodSeconds = 0;
+          if (finalizers.length > 0) next.metadata.finalizers = finalizers;
+          next.status = { ...(isPlainObject(current.status) ? current.status : {}), phase: "Terminating" };
+          if (dryRun) return { object: next, deleted: false };
+          const kv2 = await this.store.update(key, this.encode(next), kv.modRevision);
+          return { object: this.decode(kv2), deleted: false };
+        }
+        if (this.strategy.namespaceLifecycle && specFinalizers(current).length > 0) {
+          throw conflict(
+            this.qualified,
+            name,
+            "The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system.",
+          );
+        }
+        if (finalizers.length > 0 || (grace > 0 && !(terminating && (md.deletionGracePeriodSeconds ?? 0) <= grace))) {
+          const next = clone(current);
+          const wasGrace = terminating ? (md.deletionGracePeriodSeconds ?? 0) : Infinity;
+          const effective = Math.min(grace, wasGrace);
+          next.metadata.finalizers = finalizers.length > 0 ? finalizers : undefined;
+          if (next.metadata.finalizers === undefined) delete next.metadata.finalizers;
+          if (!terminating || effective < wasGrace) {
+            next.metadata.deletionTimestamp = rfc3339(new Date(Date.now() + effective * 1000));
+            next.metadata.deletionGracePeriodSeconds = effective;
+          }
+          if (jsonEqual(next, current) || dryRun) return { object: next, deleted: false };
+          outcome = {
+            object: this.decode(await this.store.update(key, this.encode(next), kv.modRevision)),
+            deleted: false,
+          };
+        } else if (terminating && grace > 0) {
+          return { object: current, deleted: false };
+        } else {
+          if (dryRun) return { object: current, deleted: true };
+          await this.store.delete(key, kv.modRevision);
+          await this.deleted(current);
+          outcome = { object: current, deleted: true };
+        }
+      } catch (error) {
+        if (isStorageError(error, "Conflict") && attempt < MAX_UPDATE_ATTEMPTS) continue;
+        if (isStatusError(error)) throw error;
+        throw this.storageError(error, name);
+      }
+      return outcome;
+    }
+  }
+}
+
+/** A namespace's spec.finalizers (empty for every other kind). */
+function specFinalizers(object: StoredObject): unknown[] {
+  const spec = object.spec;
+  return isPlainObject(spec) && Array.isArray(spec.finalizers) ? spec.finalizers : [];
+}
+
+/** The finalizers after applying a propagation policy (upstream's deletionFinalizersForGarbageCollection). */
+function gcFinalizers(existing: readonly string[], options: DeleteOptionsBody): string[] {
+  const policy = options.propagationPolicy ?? (options.orphanDependents === true ? "Orphan" : undefined);
+  const out = existing.filter((f) => f !== "orphan" && f !== "foregroundDeletion");
+  if (policy === "Orphan") out.push("orphan");
+  else if (policy === "Foreground") out.push("foregroundDeletion");
+  else if (policy === undefined) {
+    // No policy: keep what was there.
+    return [...existing];
+  }
+  return out;
+}

@@ -1,0 +1,117 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { makeTempDir } from "../../../test/harness/tmp.js";
+import { RESOURCES } from "../../api/resources/catalog.js";
+import { isStatusError } from "../../api/status.js";
+import { SqliteStore } from "../../storage/sqlite/index.js";
+import { logger } from "../../util/log.js";
+import { strategyFor } from "../registry/strategy.js";
+import { RegistryStore } from "../registry/store.js";
+import { Cacher, type CacheEvent } from "./cacher.js";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until(check: () => boolean, ms = 3000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) assert.fail("timed out waiting");
+    await sleep(5);
+  }
+}
+
+describe("watch cache", () => {
+  let store: SqliteStore;
+  let remove: () => Promise<void>;
+  let registry: RegistryStore;
+  let cacher: Cacher;
+  const put = (name: string, data: Record<string, string>) =>
+    registry.store.create(registry.key("", name), Buffer.from(JSON.stringify({ metadata: { name }, data })));
+
+  before(async () => {
+    const tmp = await makeTempDir("cacher");
+    remove = tmp.remove;
+    store = await SqliteStore.open({ file: join(tmp.path, "state.db"), progressIntervalMs: 10 });
+    // Cluster-scoped keys keep the test free of namespaces: use a cluster-scoped kind.
+    const type = RESOURCES.find((r) => r.group === "" && r.resource === "persistentvolumes")!;
+    registry = new RegistryStore(type, strategyFor(type), store, async () => undefined);
+    await put("before", { a: "1" });
+    cacher = new Cacher({
+      store,
+      prefix: registry.prefix(""),
+      decode: registry.decode,
+      log: logger("test"),
+      capacity: 4,
+    });
+    await cacher.ready();
+  });
+  after(async () => {
+    cacher.stop();
+    await store.close();
+    await remove();
+  });
+
+  it("lists the current state and follows writes", async () => {
+    assert.deepEqual(
+      cacher.list(registry.prefix(""), () => true).items.map((o) => o.metadata.name),
+      ["before"],
+    );
+    const kv = await put("second", { b: "2" });
+    assert.ok(await cacher.waitFor(kv.modRevision, 2000));
+    const { items, revision } = cacher.list(registry.prefix(""), () => true);
+    assert.deepEqual(
+      items.map((o) => o.metadata.name),
+      ["before", "second"],
+    );
+    assert.equal(items[1]!.metadata.resourceVersion, String(kv.modRevision));
+    assert.ok(revision >= kv.modRevision);
+  });
+
+  it("watch from 0 replays the state as ADDED, then live events; each event object is shared", async () => {
+    const a: CacheEvent[] = [];
+    const b: CacheEvent[] = [];
+    const mk = (into: CacheEvent[]) => ({
+      onEvent: (e: CacheEvent) => into.push(e),
+      onProgress() {},
+      onTerminate() {},
+    });
+    const wa = cacher.watch(0, mk(a));
+    const wb = cacher.watch(cacher.revision, mk(b));
+    assert.deepEqual(
+      a.map((e) => `${e.type} ${e.object.metadata.name}`),
+      ["ADDED before", "ADDED second"],
+    );
+    await registry.store.delete(registry.key("", "second"));
+    await until(() => a.length === 3 && b.length === 1);
+    assert.equal(a[2]!.type, "DELETED");
+    assert.equal(a[2]!.prev?.metadata.name, "second");
+    assert.equal(a[2], b[0], "one event object for every watcher (serialized once)");
+    wa.stop();
+    wb.stop();
+  });
+
+  it("a resourceVersion older than the window is 410 Expired", async () => {
+    const start = cacher.revision;
+    for (let i = 0; i < 6; i++) await put(`w${i}`, {});
+    await cacher.waitFor(await store.currentRevision(), 2000);
+    assert.throws(
+      () => cacher.watch(start, { onEvent() {}, onProgress() {}, onTerminate() {} }),
+      (e: unknown) => isStatusError(e) && e.code === 410 && /too old resource version/.test(e.message),
+    );
+    // The newest events are still served.
+    const got: string[] = [];
+    const w = cacher.watch(cacher.revision - 1, {
+      onEvent: (e) => got.push(e.object.metadata.name ?? ""),
+      onProgress() {},
+      onTerminate() {},
+    });
+    assert.deepEqual(got, ["w5"]);
+    w.stop();
+  });
+
+  it("progress moves the revision without events under the prefix", async () => {
+    const before = cacher.revision;
+    await store.create("/registry/core/other/x", Buffer.from("{}"));
+    await until(() => cacher.revision > before);
+  });
+});
