@@ -174,6 +174,29 @@ describe("kubectl against skiff server", () => {
     assert.match((await k.run(["get", "cm", "dry"])).stderr, /NotFound/, "a dry run stores nothing");
   });
 
+  it("Services get ClusterIPs and NodePorts; the kubernetes Service exists", async () => {
+    assert.match(
+      await k.ok(["get", "svc", "kubernetes", "-n", "default"]),
+      /^kubernetes\s+ClusterIP\s+10\.43\.0\.1\s+<none>\s+443\/TCP/m,
+    );
+    const endpoints = await k.ok(["get", "endpoints", "kubernetes", "-o", "jsonpath={.subsets[0].ports[0].port}"]);
+    assert.equal(endpoints, new URL(server.url).port);
+    await k.ok(["create", "service", "nodeport", "np", "--tcp=80:8080"]);
+    const np = JSON.parse(await k.ok(["get", "svc", "np", "-o", "json"])) as {
+      spec: { clusterIP: string; ports: { nodePort: number }[] };
+    };
+    assert.match(np.spec.clusterIP, /^10\.43\.\d+\.\d+$/);
+    assert.ok(np.spec.ports[0]!.nodePort >= 30000 && np.spec.ports[0]!.nodePort <= 32767);
+    await k.ok(["create", "service", "clusterip", "pinned", "--tcp=80", "--clusterip=10.43.0.77"]);
+    const taken = await k.run(["create", "service", "clusterip", "again", "--tcp=80", "--clusterip=10.43.0.77"]);
+    assert.match(
+      taken.stderr,
+      /spec\.clusterIPs: Invalid value: .*failed to allocate IP 10\.43\.0\.77: provided IP is already allocated/,
+    );
+    await k.ok(["delete", "svc", "pinned"]);
+    await k.ok(["create", "service", "clusterip", "again", "--tcp=80", "--clusterip=10.43.0.77"]);
+  });
+
   it("errors print upstream's Status messages", async () => {
     const missing = await k.run(["get", "pod", "nope"]);
     assert.equal(missing.code, 1);

@@ -33,6 +33,9 @@ import type { Logger } from "../util/log.js";
 import { admissionHooks, type AdmissionPlugin } from "./admission.js";
 import { observeRequest } from "./metrics.js";
 import { ensureSystemNamespaces } from "./bootstrap.js";
+import { ensureKubernetesService, type ApiServerEndpoint } from "./services/bootstrap.js";
+import { makeServiceAllocators, serviceStrategy } from "./services/index.js";
+import { startServiceRepair } from "./services/repair.js";
 import { serveHealth, type HealthCheck, type HealthEndpoint } from "./health.js";
 import type { WatchTuning } from "./handlers/context.js";
 import { routeResource } from "./handlers/route.js";
@@ -73,6 +76,11 @@ export interface ApiServerOptions {
    */
   readonly extraHandler?: (req: IncomingMessage, res: ServerResponse, path: string) => boolean | Promise<boolean>;
   readonly watch?: Partial<WatchTuning>;
+  /**
+   * Service allocation: ClusterIPs from this IPv4 CIDR, NodePorts from 30000–32767, and the `kubernetes`
+   * Service pointing at the API server. Without it, Services are stored as given.
+   */
+  readonly services?: { readonly cidr: string; readonly apiServer: ApiServerEndpoint };
   /** More checks for /healthz and /readyz (e.g. controllers' informers synced), after the built-in ones. */
   readonly healthChecks?: readonly HealthCheck[];
   /**
@@ -123,6 +131,11 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     ...options.watch,
   };
   const served = new Map<string, Served>();
+  const strategies: Record<string, StrategyOverrides> = { ...options.strategies };
+  const serviceAllocators = options.services ? makeServiceAllocators(store, options.services.cidr) : undefined;
+  if (serviceAllocators) {
+    strategies["/services"] = { ...serviceStrategy(serviceAllocators), ...options.strategies?.["/services"] };
+  }
   const cachers = new Map<string, Cacher>();
   const openWatches = new Set<ServerResponse>();
   let closed = false;
@@ -148,7 +161,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       const id = resourceId(type.storage);
       const lifecycle = id === "/namespaces" && options.namespaceLifecycle ? { namespaceLifecycle: true } : {};
       const gc = options.garbageCollection ? { garbageCollection: true } : {};
-      const strategy = strategyFor(type, { ...options.strategies?.[id], ...lifecycle, ...gc });
+      const strategy = strategyFor(type, { ...strategies[id], ...lifecycle, ...gc });
       s = { type, registry: new RegistryStore(type, strategy, store, lookupNamespace) };
       served.set(id, s);
     }
@@ -174,7 +187,24 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 
   const namespacesCacher = namespacesRegistry ? cacherFor(namespacesRegistry) : undefined;
 
-  const booted = namespacesRegistry ? ensureSystemNamespaces(namespacesRegistry) : Promise.resolve();
+  const servicesType = options.resources.find((t) => t.group === "" && t.resource === "services");
+  const endpointsType = options.resources.find((t) => t.group === "" && t.resource === "endpoints");
+  const servicesRegistry = servicesType ? registryFor(servicesType).registry : undefined;
+  const booted = (namespacesRegistry ? ensureSystemNamespaces(namespacesRegistry) : Promise.resolve()).then(
+    async () => {
+      if (!serviceAllocators || !servicesRegistry || !options.services) return;
+      const endpoints = endpointsType ? registryFor(endpointsType).registry : undefined;
+      await ensureKubernetesService(servicesRegistry, endpoints, serviceAllocators.cidr, options.services.apiServer);
+    },
+  );
+  const serviceRepair =
+    serviceAllocators && servicesRegistry
+      ? startServiceRepair(
+          serviceAllocators,
+          async () => (await store.list(servicesRegistry.prefix(""))).items.map((kv) => servicesRegistry.decode(kv)),
+          log,
+        )
+      : undefined;
   let isReady = false;
   booted.then(
     () => (isReady = true),
@@ -380,6 +410,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     ready: () => booted,
     async close() {
       closed = true;
+      serviceRepair?.stop();
       for (const c of cachers.values()) c.stop();
       for (const res of openWatches) res.end();
       openWatches.clear();

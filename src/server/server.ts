@@ -105,6 +105,7 @@ async function serve(
     log,
     serverAddress: `${clientHost}:${port}`,
     namespaceLifecycle: true,
+    services: { cidr: options.serviceCidr, apiServer: { address: clientHost, port } },
     version: {
       major: major!,
       minor: minor!,

@@ -184,7 +184,26 @@ export class RegistryStore {
     delete metadata.deletionTimestamp;
     delete metadata.deletionGracePeriodSeconds;
     delete metadata.selfLink;
-    await this.strategy.prepareForCreate(object);
+    await this.strategy.prepareForCreate(object, { dryRun: options.dryRun });
+    try {
+      return await this.finishCreate(object, namespace, name, options);
+    } catch (error) {
+      if (!options.dryRun && this.strategy.createFailed) {
+        await Promise.resolve(this.strategy.createFailed(object)).catch((err: unknown) =>
+          log.error({ err, resource: this.type.resource, name }, "createFailed hook failed"),
+        );
+      }
+      throw error;
+    }
+  }
+
+  private async finishCreate(
+    object: StoredObject,
+    namespace: string,
+    name: string,
+    options: { readonly dryRun: boolean; readonly admission?: AdmissionHooks },
+  ): Promise<StoredObject> {
+    const metadata = object.metadata;
     if (this.strategy.generation) metadata.generation = 1;
     else delete metadata.generation;
     await this.validate(object, undefined);
@@ -245,7 +264,7 @@ export class RegistryStore {
       await options.admission?.mutate(desired, current);
       const precondition = desired.metadata.resourceVersion;
       if (precondition && precondition !== current.metadata.resourceVersion) throw conflict(this.qualified, name);
-      const next = await this.finishUpdate(desired, current, options.subresource ?? "");
+      const next = await this.finishUpdate(desired, current, options.subresource ?? "", options.dryRun);
       await options.admission?.validate(next, current);
       if (jsonEqual(forStorage(next), forStorage(current))) return current;
 
@@ -278,7 +297,12 @@ export class RegistryStore {
   }
 
   /** System fields and status handling for an update (upstream's BeforeUpdate + strategies). */
-  private async finishUpdate(desired: StoredObject, current: StoredObject, subresource: string): Promise<StoredObject> {
+  private async finishUpdate(
+    desired: StoredObject,
+    current: StoredObject,
+    subresource: string,
+    dryRun: boolean,
+  ): Promise<StoredObject> {
     const name = current.metadata.name ?? "";
     let next: StoredObject;
     if (subresource === "status") {
@@ -332,7 +356,7 @@ export class RegistryStore {
         if (old[f] === undefined) delete next.metadata[f];
         else (next.metadata as Record<string, unknown>)[f] = old[f];
       }
-      await this.strategy.prepareForUpdate(next, current);
+      await this.strategy.prepareForUpdate(next, current, { dryRun });
       if (old.generation !== undefined && !jsonEqual(specOf(next), specOf(current))) {
         next.metadata.generation = old.generation + 1;
       }

@@ -31,10 +31,15 @@ export interface Strategy {
   readonly returnDeletedObject: boolean;
   /** The table a human `kubectl get` sees. */
   readonly table: TableConvertor;
-  /** Mutate a new object before it is validated and stored (defaults, status reset). */
-  prepareForCreate(object: StoredObject): void | Promise<void>;
+  /**
+   * Mutate a new object before it is validated and stored (defaults, status reset, allocations such as a
+   * Service's ClusterIP — which a dry run must only check, not reserve).
+   */
+  prepareForCreate(object: StoredObject, context: WriteContext): void | Promise<void>;
   /** Mutate an updated object given the stored one. */
-  prepareForUpdate(object: StoredObject, old: StoredObject): void | Promise<void>;
+  prepareForUpdate(object: StoredObject, old: StoredObject, context: WriteContext): void | Promise<void>;
+  /** A create failed after prepareForCreate (validation, conflict …): undo what it reserved. Errors are logged. */
+  createFailed?(object: StoredObject): void | Promise<void>;
   /** Type-specific validation beyond names and labels. */
   validate(object: StoredObject, old: StoredObject | undefined): FieldError[] | Promise<FieldError[]>;
   /** After an object left the datastore (e.g. release a Service's ClusterIP). Errors are logged only. */
@@ -52,6 +57,10 @@ export interface Strategy {
  * `validate` adds to the built-in errors.
  */
 export type StrategyOverrides = Partial<Strategy>;
+
+export interface WriteContext {
+  readonly dryRun: boolean;
+}
 
 const RETURN_DELETED = new Set([
   "/pods",
@@ -145,13 +154,13 @@ export function strategyFor(type: ResourceType, overrides: StrategyOverrides = {
   return {
     ...base,
     ...flags,
-    async prepareForCreate(object) {
-      await base.prepareForCreate(object);
-      await prepareForCreate?.(object);
+    async prepareForCreate(object, context) {
+      await base.prepareForCreate(object, context);
+      await prepareForCreate?.(object, context);
     },
-    async prepareForUpdate(object, old) {
-      await base.prepareForUpdate(object, old);
-      await prepareForUpdate?.(object, old);
+    async prepareForUpdate(object, old, context) {
+      await base.prepareForUpdate(object, old, context);
+      await prepareForUpdate?.(object, old, context);
     },
     async validate(object, old) {
       return [...(await base.validate(object, old)), ...((await validate?.(object, old)) ?? [])];

@@ -1,0 +1,64 @@
+/**
+ * The `kubernetes` Service in `default` (the first IP of the service CIDR, port 443) and its Endpoints
+ * pointing at the API server, as upstream's apiserver reconciler keeps them.
+ */
+import { isStatusError } from "../../api/status.js";
+import type { RegistryStore } from "../registry/store.js";
+import { ipToString, type ServiceCidr } from "./ranges.js";
+
+export interface ApiServerEndpoint {
+  readonly address: string;
+  readonly port: number;
+}
+
+export async function ensureKubernetesService(
+  services: RegistryStore,
+  endpoints: RegistryStore | undefined,
+  cidr: ServiceCidr,
+  apiServer: ApiServerEndpoint,
+): Promise<void> {
+  const labels = { component: "apiserver", provider: "kubernetes" };
+  await createIfAbsent(() =>
+    services.create(
+      "default",
+      {
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name: "kubernetes", labels },
+        spec: {
+          type: "ClusterIP",
+          clusterIP: ipToString(cidr.base + 1),
+          sessionAffinity: "None",
+          ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: apiServer.port }],
+        },
+      },
+      { dryRun: false },
+    ),
+  );
+  if (!endpoints) return;
+  const subsets = [
+    { addresses: [{ ip: apiServer.address }], ports: [{ name: "https", port: apiServer.port, protocol: "TCP" }] },
+  ];
+  await createIfAbsent(() =>
+    endpoints.create(
+      "default",
+      {
+        apiVersion: "v1",
+        kind: "Endpoints",
+        metadata: { name: "kubernetes", labels: { "endpointslice.kubernetes.io/skip-mirror": "true" } },
+        subsets,
+      },
+      { dryRun: false },
+    ),
+  );
+  // Keep the address current (the port may change between starts).
+  await endpoints.update("default", "kubernetes", (current) => ({ ...current, subsets }), { dryRun: false });
+}
+
+async function createIfAbsent(create: () => Promise<unknown>): Promise<void> {
+  try {
+    await create();
+  } catch (error) {
+    if (!(isStatusError(error) && error.code === 409)) throw error;
+  }
+}
