@@ -197,6 +197,34 @@ describe("kubectl against skiff server", () => {
     await k.ok(["create", "service", "clusterip", "again", "--tcp=80", "--clusterip=10.43.0.77"]);
   });
 
+  it("server-side apply: create, managedFields, conflicts and --force-conflicts", async () => {
+    const manifest = (replicas: number): string =>
+      [
+        "apiVersion: apps/v1",
+        "kind: Deployment",
+        "metadata: {name: ssa}",
+        "spec:",
+        `  replicas: ${replicas}`,
+        "  selector: {matchLabels: {app: ssa}}",
+        "  template:",
+        "    metadata: {labels: {app: ssa}}",
+        "    spec: {containers: [{name: web, image: nginx:1.27}]}",
+      ].join("\n");
+    const two = k.file("ssa-2.yaml", manifest(2));
+    const seven = k.file("ssa-7.yaml", manifest(7));
+    assert.match(await k.ok(["apply", "--server-side", "-f", two]), /deployment\.apps\/ssa serverside-applied/);
+    const managers = async (): Promise<string> =>
+      k.ok(["get", "deploy", "ssa", "-o", "jsonpath={range .metadata.managedFields[*]}{.manager}/{.operation} {end}"]);
+    assert.equal((await managers()).trim(), "kubectl/Apply");
+    const conflict = await k.run(["apply", "--server-side", "--field-manager=other", "-f", seven]);
+    assert.equal(conflict.code, 1);
+    assert.match(conflict.stderr, /Apply failed with 1 conflict: conflict with "kubectl".*: \.spec\.replicas/);
+    assert.equal(await k.ok(["get", "deploy", "ssa", "-o", "jsonpath={.spec.replicas}"]), "2");
+    await k.ok(["apply", "--server-side", "--field-manager=other", "--force-conflicts", "-f", seven]);
+    assert.equal(await k.ok(["get", "deploy", "ssa", "-o", "jsonpath={.spec.replicas}"]), "7");
+    assert.equal((await managers()).trim(), "kubectl/Apply other/Apply");
+  });
+
   it("errors print upstream's Status messages", async () => {
     const missing = await k.run(["get", "pod", "nope"]);
     assert.equal(missing.code, 1);

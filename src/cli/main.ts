@@ -23,6 +23,6 @@ export async function main(argv: readonly string[]): Promise<void> {
   } catch (error) {
     // Errors a user can act on: say what went wrong in one line, no stack trace.
     console.error(`skiff: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
+    process.exit(1);
   }
 }

@@ -127,7 +127,15 @@ async function serve(
     },
   });
   serving.api = api;
-  await api.ready();
+  try {
+    await api.ready();
+  } catch (error) {
+    compactor.stop();
+    await api.close();
+    https.closeAllConnections();
+    await new Promise<void>((resolve) => https.close(() => resolve()));
+    throw error;
+  }
 
   const kubeconfigPath = join(options.dataDir, "kubeconfig.yaml");
   await writeAdminKubeconfig(kubeconfigPath, {

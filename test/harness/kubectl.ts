@@ -4,7 +4,7 @@
  * Every runner has its own HOME and discovery cache, so tests never share or touch the user's.
  */
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 
@@ -18,6 +18,16 @@ export function findKubectl(minor?: string): string | undefined {
     if (existsSync(versioned)) return versioned;
   }
   return undefined;
+}
+
+/** The pinned minors installed beside the PATH's kubectl ("1.27", "1.28" …), oldest first; [] without kubectl. */
+export function installedMinors(): string[] {
+  const dispatcher = findKubectl();
+  if (!dispatcher) return [];
+  return readdirSync(dirname(realpathSync(dispatcher)))
+    .filter((n) => /^kubectl\.1\.\d+$/.test(n))
+    .map((n) => n.slice("kubectl.".length))
+    .sort((a, b) => Number(a.split(".")[1]) - Number(b.split(".")[1]));
 }
 
 export interface KubectlResult {
@@ -49,6 +59,10 @@ export interface KubectlTarget {
   readonly server?: string;
   /** Minor version ("1.27"); default: the PATH's kubectl. */
   readonly minor?: string;
+  /** Milliseconds before a run is killed (it then fails); default 60 s. */
+  readonly timeout?: number;
+  /** Give every run its own empty discovery cache (for tests that watch what kubectl fetches); default: shared. */
+  readonly freshCache?: boolean;
 }
 
 export function kubectl(target: KubectlTarget): Kubectl {
@@ -58,12 +72,14 @@ export function kubectl(target: KubectlTarget): Kubectl {
   const connection = target.kubeconfig
     ? [`--kubeconfig=${target.kubeconfig}`]
     : [`--server=${target.server ?? ""}`, "--kubeconfig=/dev/null"];
+  let runs = 0;
+  const cacheDir = (): string => join(home, target.freshCache ? `cache-${runs++}` : "cache");
   const run: Kubectl["run"] = (args, options = {}) =>
     new Promise((resolve) => {
       const child = execFile(
         binary,
-        [...connection, `--cache-dir=${join(home, "cache")}`, ...args],
-        { env: { PATH: process.env.PATH ?? "", HOME: home, ...options.env }, timeout: 60_000 },
+        [...connection, `--cache-dir=${cacheDir()}`, ...args],
+        { env: { PATH: process.env.PATH ?? "", HOME: home, ...options.env }, timeout: target.timeout ?? 60_000 },
         (error, stdout, stderr) =>
           resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),
       );

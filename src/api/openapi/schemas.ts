@@ -1,8 +1,10 @@
 /**
  * OpenAPI v3 `components.schemas` from the structural schema graph (src/api/schema): upstream's names and shape
- * (references wrapped as `allOf: [{$ref}]`, Kubernetes vendor extensions), no upstream prose.
+ * (references wrapped as `allOf: [{$ref}]`, Kubernetes vendor extensions). Descriptions are upstream's, read at
+ * runtime from the installed `kubernetes-types` package (./descriptions.ts); none are stored in this repository.
  */
 import { getDefinition, type Definition, type SchemaNode } from "../schema/index.js";
+import { definitionDescription, propertyDescription } from "./descriptions.js";
 import { reachableDefinitions } from "./graph.js";
 import type { JsonObject } from "./json.js";
 
@@ -25,14 +27,14 @@ export function gvkExtension(def: Definition): JsonObject[] | undefined {
   return def.groupVersionKinds?.map((g) => ({ group: g.group, kind: g.kind, version: g.version }));
 }
 
-/** Our own one-line description of a kind schema (upstream's prose is not copied). */
+/** Upstream's description of a definition, when the installed `kubernetes-types` package has it. */
 export function kindDescription(def: Definition): string | undefined {
-  const gvk = def.groupVersionKinds?.[0];
-  if (!gvk || def.groupVersionKinds?.length !== 1) return undefined;
-  const gv = gvk.group ? `${gvk.group}/${gvk.version}` : gvk.version;
-  return gvk.kind.endsWith("List")
-    ? `${gvk.kind} is a list of ${gvk.kind.slice(0, -4)} objects (${gv}).`
-    : `${gvk.kind} is a ${gv} API object.`;
+  return definitionDescription(def.name);
+}
+
+/** Upstream's description of a definition's property, when known. */
+export function fieldDescription(def: Definition, property: string): string | undefined {
+  return propertyDescription(def.name, property);
 }
 
 function isObjectDef(name: string): boolean {
@@ -40,16 +42,19 @@ function isObjectDef(name: string): boolean {
   return def !== undefined && def.type === "object" && def.properties !== undefined;
 }
 
-/** A property, item or map value. `required` adds upstream's `default: {}` to references to structs. */
-export function v3Node(node: SchemaNode, required: boolean, refs: Set<string>): JsonObject {
+/**
+ * A property, item or map value. `required` adds upstream's `default: {}` to references to structs; a property's
+ * `description` comes first, as upstream writes it.
+ */
+export function v3Node(node: SchemaNode, required: boolean, refs: Set<string>, description?: string): JsonObject {
+  const out: JsonObject = {};
+  if (description) out["description"] = description;
   if (node.ref !== undefined) {
     refs.add(node.ref);
-    const out: JsonObject = {};
     if (required && isObjectDef(node.ref)) out["default"] = {};
     out["allOf"] = [{ $ref: V3_REF_PREFIX + node.ref }];
     return { ...out, ...nodeExtensions(node) };
   }
-  const out: JsonObject = {};
   if (node.type) out["type"] = node.type;
   if (node.format) out["format"] = node.format;
   if (node.items) out["items"] = v3Node(node.items, true, refs);
@@ -68,7 +73,8 @@ export function v3Definition(def: Definition, refs: Set<string>): JsonObject {
   if (def.properties) {
     const required = new Set(def.required ?? []);
     const props: JsonObject = {};
-    for (const [name, node] of Object.entries(def.properties)) props[name] = v3Node(node, required.has(name), refs);
+    for (const [name, node] of Object.entries(def.properties))
+      props[name] = v3Node(node, required.has(name), refs, fieldDescription(def, name));
     out["properties"] = props;
   }
   if (def.required && def.required.length > 0) out["required"] = [...def.required];

@@ -12,7 +12,7 @@ import type { JsonValue } from "./json.js";
 import { pathsOf, type Operation, type PathEntry } from "./operations.js";
 import { PATCH_CONTENT_TYPES, RESPONSE_CONTENT_TYPES, type Param } from "./params.js";
 import { bool, message, msg, msgs, str, strs, type Fields } from "./proto.js";
-import { gvkExtension, kindDescription, nodeExtensions } from "./schemas.js";
+import { fieldDescription, gvkExtension, kindDescription, nodeExtensions } from "./schemas.js";
 
 /** What kubectl asks for. Go's mime parser rejects the "@", so the answer is labelled application/octet-stream. */
 export const V2_PROTOBUF_CONTENT_TYPE = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf";
@@ -31,13 +31,14 @@ function extensions(values: Readonly<Record<string, JsonValue>>): Fields[] {
     .map(([k, v]) => namedAny(k, v));
 }
 
-/** openapi.v2.Schema of a property, item or map value. */
-function schemaNode(node: SchemaNode): Fields {
+/** openapi.v2.Schema of a property (with its description), item or map value. */
+function schemaNode(node: SchemaNode, description?: string): Fields {
   const ext = nodeExtensions(node);
   const enumValues = node.enum?.map((e) => [str(2, stringify(e))]) ?? [];
-  if (node.ref !== undefined) return [str(1, REF + node.ref), msgs(31, extensions(ext))];
+  if (node.ref !== undefined) return [str(1, REF + node.ref), str(4, description), msgs(31, extensions(ext))];
   return [
     str(2, node.format),
+    str(4, description),
     msgs(20, enumValues),
     node.additionalProperties ? msg(21, [msg(1, schemaNode(node.additionalProperties))]) : undefined,
     node.type ? msg(22, [str(1, node.type)]) : undefined,
@@ -47,7 +48,10 @@ function schemaNode(node: SchemaNode): Fields {
 }
 
 function definitionSchema(def: Definition): Fields {
-  const props = Object.entries(def.properties ?? {}).map(([name, node]) => [str(1, name), msg(2, schemaNode(node))]);
+  const props = Object.entries(def.properties ?? {}).map(([name, node]) => [
+    str(1, name),
+    msg(2, schemaNode(node, fieldDescription(def, name))),
+  ]);
   const gvks = gvkExtension(def);
   const ext = { ...nodeExtensions(def), ...(gvks ? { "x-kubernetes-group-version-kind": gvks } : {}) };
   return [

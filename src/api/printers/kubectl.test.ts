@@ -3,29 +3,13 @@
  * on loopback with legacy discovery. Skipped when kubectl is not installed.
  */
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { accessSync, constants, mkdtempSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { jsonReply, startFakeApiServer, type FakeApiServer, type Reply } from "../../../test/harness/fake-apiserver.js";
+import { findKubectl, kubectl as startKubectl, type Kubectl } from "../../../test/harness/kubectl.js";
+import { ResourceRegistry } from "../resources/registry.js";
 import { customResourcePrinter, printerFor, toTable, type TablePrinter } from "./index.js";
 
-function onPath(name: string): string | undefined {
-  for (const dir of (process.env["PATH"] ?? "").split(delimiter)) {
-    const file = join(dir, name);
-    try {
-      accessSync(file, constants.X_OK);
-      return file;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
-
-const KUBECTL = onPath("kubectl");
+const KUBECTL = findKubectl();
 const HOUR = 3600;
 /** Timestamps whole hours in the past, so AGE cannot tick during the test. */
 const hoursAgo = (h: number): string => new Date(Date.now() - h * HOUR * 1000).toISOString();
@@ -173,121 +157,67 @@ const SERVED: Served[] = [
   },
 ];
 
-function groupVersion(group: string): string {
-  return group === "" ? "v1" : `${group}/v1`;
-}
-
 function listPath(s: Served): string {
   const base = s.group === "" ? "/api/v1" : `/apis/${s.group}/v1`;
   return s.namespaced ? `${base}/namespaces/default/${s.resource}` : `${base}/${s.resource}`;
 }
 
-function discovery(path: string): object | undefined {
-  const groups = [...new Set(SERVED.map((s) => s.group).filter((g) => g !== ""))];
-  if (path === "/api") return { kind: "APIVersions", versions: ["v1"], serverAddressByClientCIDRs: [] };
-  if (path === "/apis") {
-    return {
-      kind: "APIGroupList",
-      apiVersion: "v1",
-      groups: groups.map((name) => {
-        const version = { groupVersion: `${name}/v1`, version: "v1" };
-        return { name, versions: [version], preferredVersion: version };
-      }),
-    };
-  }
-  for (const group of ["", ...groups]) {
-    if (path !== (group === "" ? "/api/v1" : `/apis/${group}/v1`)) continue;
-    return {
-      kind: "APIResourceList",
-      apiVersion: "v1",
-      groupVersion: groupVersion(group),
-      resources: SERVED.filter((s) => s.group === group).map((s) => ({
-        name: s.resource,
-        singularName: "",
-        namespaced: s.namespaced,
-        kind: s.kind,
-        verbs: ["get", "list"],
-      })),
-    };
-  }
-  return undefined;
-}
+/** Discovery publishes just the served resources, in group/v1, with get and list. */
+const REGISTRY = new ResourceRegistry(
+  SERVED.map((s) => ({
+    group: s.group,
+    version: "v1",
+    kind: s.kind,
+    resource: s.resource,
+    singular: "",
+    namespaced: s.namespaced,
+    shortNames: [],
+    categories: [],
+    verbs: ["get", "list"],
+    subresources: [],
+    storage: { group: s.group, resource: s.resource },
+  })),
+);
 
-class FakeServer {
-  private readonly server: Server;
-
-  constructor() {
-    this.server = createServer((req, res) => {
-      const path = (req.url ?? "/").split("?")[0] ?? "/";
-      const doc = discovery(path);
-      if (doc) {
-        res.writeHead(200, { "Content-Type": "application/json" });
-        res.end(JSON.stringify(doc));
-        return;
-      }
-      const served = SERVED.find((s) => listPath(s) === path);
-      if (!served) {
-        res.writeHead(404, { "Content-Type": "application/json" });
-        res.end(JSON.stringify({ kind: "Status", apiVersion: "v1", status: "Failure", reason: "NotFound", code: 404 }));
-        return;
-      }
-      const printer = served.printer ?? printerFor(served);
-      const body = toTable(printer, served.items, new Date());
-      const table = {
-        kind: "Table",
+/** The served items as the Table the printer makes of them, now. */
+function tableOf(served: Served): Reply {
+  const printer = served.printer ?? printerFor(served);
+  const body = toTable(printer, served.items, new Date());
+  const table = {
+    kind: "Table",
+    apiVersion: "meta.k8s.io/v1",
+    metadata: { resourceVersion: "1" },
+    columnDefinitions: body.columnDefinitions,
+    rows: body.rows.map((row, i) => ({
+      ...row,
+      object: {
+        kind: "PartialObjectMetadata",
         apiVersion: "meta.k8s.io/v1",
-        metadata: { resourceVersion: "1" },
-        columnDefinitions: body.columnDefinitions,
-        rows: body.rows.map((row, i) => ({
-          ...row,
-          object: {
-            kind: "PartialObjectMetadata",
-            apiVersion: "meta.k8s.io/v1",
-            metadata: (served.items[i] as { metadata: object }).metadata,
-          },
-        })),
-      };
-      res.writeHead(200, { "Content-Type": "application/json;as=Table;v=v1;g=meta.k8s.io" });
-      res.end(JSON.stringify(table));
-    });
-  }
-
-  listen(): Promise<string> {
-    return new Promise((resolve) => {
-      this.server.listen(0, "127.0.0.1", () => {
-        resolve(`http://127.0.0.1:${(this.server.address() as AddressInfo).port}`);
-      });
-    });
-  }
-
-  close(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
+        metadata: (served.items[i] as { metadata: object }).metadata,
+      },
+    })),
+  };
+  return jsonReply(200, table, "application/json;as=Table;v=v1;g=meta.k8s.io");
 }
 
 describe("printers: the real kubectl prints the tables", { skip: KUBECTL ? false : "kubectl not installed" }, () => {
-  const server = new FakeServer();
-  let url = "";
-  let cacheDir = "";
+  let fake: FakeApiServer;
+  let k: Kubectl;
 
   before(async () => {
-    url = await server.listen();
-    cacheDir = mkdtempSync(join(tmpdir(), "skiff-printers-"));
+    fake = await startFakeApiServer({
+      discovery: "legacy",
+      registry: REGISTRY,
+      routes: Object.fromEntries(SERVED.map((s) => [listPath(s), () => tableOf(s)])),
+    });
+    k = startKubectl({ server: fake.url, timeout: 30_000 });
   });
   after(async () => {
-    await server.close();
-    rmSync(cacheDir, { recursive: true, force: true });
+    await fake?.close();
+    k?.cleanup();
   });
 
-  const kubectl = (...args: string[]): Promise<string> =>
-    new Promise((resolve, reject) => {
-      execFile(
-        KUBECTL!,
-        [`--server=${url}`, `--cache-dir=${cacheDir}`, "--kubeconfig=/dev/null", "-n", "default", ...args],
-        { timeout: 30_000 },
-        (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)),
-      );
-    });
+  const kubectl = (...args: string[]): Promise<string> => k.ok(["-n", "default", ...args]);
 
   it("get pods, plain and wide", async () => {
     assert.equal(

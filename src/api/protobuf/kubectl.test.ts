@@ -1,5 +1,7 @@
 /**
- * Real kubectl (1.32, 1.33) protobuf bodies: each command runs against a recording fake server on 127.0.0.1, and its
+ * Real kubectl (1.32, 1.33) protobuf bodies: each command runs against a recording fake API server on 127.0.0.1,
+ * which answers every POST with what our decoder reads from it (so a decode failure shows up as kubectl's error),
+ * and its
  * POST body must decode to (1) the literal JSON below and (2) exactly what kubectl itself prints for the same
  * object with `--dry-run=client -o json` (Go's encoding/json view; the null creationTimestamp aside).
  */
@@ -9,9 +11,16 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { decodeKubernetesProtobuf, PROTOBUF_MEDIA_TYPE } from "./index.js";
-import { findKubectl, kubectlRunner, type KubectlRunner } from "./testing/kubectl.js";
-import { startRecorder, type Recorder } from "./testing/recorder.js";
+import {
+  jsonReply,
+  startFakeApiServer,
+  type FakeApiServer,
+  type RecordedRequest,
+  type Reply,
+} from "../../../test/harness/fake-apiserver.js";
+import { findKubectl, kubectl, type Kubectl } from "../../../test/harness/kubectl.js";
+import { isStatusError } from "../status.js";
+import { decodeKubernetesProtobuf, isKubernetesProtobuf, PROTOBUF_MEDIA_TYPE } from "./index.js";
 
 /** 1.32 is the first minor sending protobuf bodies; 1.33 is the main target. */
 const MINORS = ["1.32", "1.33"] as const;
@@ -308,31 +317,63 @@ const GENERATORS: readonly [string, readonly string[], Json][] = [
   ],
 ];
 
+/** The status kubectl needs back from review-like kinds. */
+function statusFor(kind: string): Json | undefined {
+  switch (kind) {
+    case "SelfSubjectAccessReview":
+      return { allowed: true };
+    case "SelfSubjectRulesReview":
+      return { resourceRules: [], nonResourceRules: [], incomplete: false };
+    case "SelfSubjectReview":
+      return { userInfo: { username: "tester", groups: ["system:authenticated"] } };
+    case "TokenRequest":
+      return { token: "fake-token", expirationTimestamp: "2030-01-01T00:00:00Z" };
+    default:
+      return undefined;
+  }
+}
+
+/** Answers a POST with a 201 echo of the object as our decoder reads it (plus a status for review-like kinds). */
+function echoDecoded(request: RecordedRequest): Reply | undefined {
+  if (request.method !== "POST") return undefined;
+  try {
+    const object = isKubernetesProtobuf(request.headers["content-type"])
+      ? decodeKubernetesProtobuf(request.body).object
+      : (JSON.parse(request.body.toString("utf8")) as Json);
+    const status = statusFor(String(object.kind));
+    return jsonReply(201, status ? { ...object, status } : object);
+  } catch (e) {
+    if (isStatusError(e)) return jsonReply(e.code, e.status);
+    return jsonReply(500, { kind: "Status", apiVersion: "v1", status: "Failure", message: String(e), code: 500 });
+  }
+}
+
 for (const minor of MINORS) {
-  const binary = findKubectl(minor);
-  describe(`real kubectl ${minor} protobuf bodies`, { skip: binary ? false : `kubectl.${minor} not found` }, () =>
-    kubectlSuite(binary!),
+  describe(
+    `real kubectl ${minor} protobuf bodies`,
+    { skip: findKubectl(minor) ? false : `kubectl.${minor} not found` },
+    () => kubectlSuite(minor),
   );
 }
 
-function kubectlSuite(binary: string): void {
-  let recorder: Recorder;
-  let kubectl: KubectlRunner;
+function kubectlSuite(minor: string): void {
+  let fake: FakeApiServer;
+  let k: Kubectl;
   before(async () => {
-    recorder = await startRecorder();
-    kubectl = kubectlRunner(binary, recorder.url);
+    fake = await startFakeApiServer({ handle: echoDecoded });
+    k = kubectl({ server: fake.url, minor });
   });
   after(async () => {
-    await recorder?.close();
-    kubectl?.cleanup();
+    await fake?.close();
+    k?.cleanup();
   });
 
   /** Runs kubectl, asserts it succeeded and sent one protobuf POST to `pathPart`, and decodes that body. */
   async function posted(args: readonly string[], pathPart: string): Promise<Json> {
-    const first = recorder.captures.length;
-    const result = await kubectl.run(args);
+    const first = fake.requests.length;
+    const result = await k.run(args);
     assert.equal(result.code, 0, `kubectl ${args.join(" ")}: ${result.stderr}`);
-    const posts = recorder.captures.slice(first);
+    const posts = fake.requests.slice(first).filter((r) => r.method === "POST");
     assert.equal(posts.length, 1, `one POST expected, got ${posts.length}`);
     const post = posts[0]!;
     assert.ok(post.url.includes(pathPart), post.url);
@@ -348,7 +389,7 @@ function kubectlSuite(binary: string): void {
     test(`create ${name}`, async () => {
       const object = await posted(withFlags(args, "--dry-run=server"), "dryRun=All");
       assert.deepStrictEqual(object, expected);
-      const client = await kubectl.run(withFlags(args, "--dry-run=client", "-o", "json"));
+      const client = await k.run(withFlags(args, "--dry-run=client", "-o", "json"));
       assert.equal(client.code, 0, client.stderr);
       assert.deepStrictEqual(object, clientJson(client.stdout), "differs from kubectl's own JSON rendering");
     });

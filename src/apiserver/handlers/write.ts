@@ -10,6 +10,7 @@ import { applyPatchBody, PATCH_TYPES } from "./patch.js";
 import { dryRunOf, fieldValidationOf } from "./query.js";
 import { writeObject } from "./respond.js";
 import { checkUnknownFields } from "./fields.js";
+import { applyConfiguration, managerFor, validatePatchOptions } from "../../api/apply/index.js";
 
 async function objectBody(r: ResourceRequest): Promise<KubeObject> {
   const body = await readBody(r.req);
@@ -25,12 +26,21 @@ function gvk(r: ResourceRequest) {
   return { group: r.type.group, version: r.type.version, kind: r.type.kind };
 }
 
+/** The manager a write is recorded under: ?fieldManager=, else derived from the User-Agent (as upstream). */
+function fieldManagerOf(r: ResourceRequest): string {
+  return managerFor(r.url.searchParams.get("fieldManager") ?? undefined, r.req.headers["user-agent"]);
+}
+
 export async function createObject(r: ResourceRequest, negotiated: Negotiated): Promise<void> {
   const dryRun = dryRunOf(r.url);
   const validation = fieldValidationOf(r.url);
   const body = await objectBody(r);
   checkUnknownFields(r.res, validation, gvk(r), body);
-  const created = await r.registry.create(r.namespace, body, { dryRun, admission: r.admission("CREATE", dryRun) });
+  const created = await r.registry.create(r.namespace, body, {
+    dryRun,
+    admission: r.admission("CREATE", dryRun),
+    fieldManager: fieldManagerOf(r),
+  });
   writeObject(r.res, 201, created, negotiated, r.registry.strategy.table);
 }
 
@@ -47,6 +57,7 @@ export async function updateObject(r: ResourceRequest, negotiated: Negotiated, s
       dryRun,
       subresource,
       admission: r.admission("UPDATE", dryRun),
+      fieldManager: fieldManagerOf(r),
     });
   } catch (error) {
     const createInstead =
@@ -62,7 +73,7 @@ export async function updateObject(r: ResourceRequest, negotiated: Negotiated, s
     const created = await r.registry.create(
       r.namespace,
       { ...body, metadata: { ...body.metadata, name: r.name } },
-      { dryRun, admission: r.admission("CREATE", dryRun) },
+      { dryRun, admission: r.admission("CREATE", dryRun), fieldManager: fieldManagerOf(r) },
     );
     writeObject(r.res, 201, created, negotiated, r.registry.strategy.table);
     return;
@@ -83,7 +94,14 @@ export async function patchObject(r: ResourceRequest, negotiated: Negotiated, su
   const dryRun = dryRunOf(r.url);
   const validation = fieldValidationOf(r.url);
   const { type, body } = await patchBody(r);
-  if (type === "application/apply-patch+yaml") {
+  const apply = type === "application/apply-patch+yaml";
+  const optionsError = validatePatchOptions({
+    apply,
+    fieldManager: r.url.searchParams.get("fieldManager") ?? undefined,
+    force: r.url.searchParams.get("force") ?? undefined,
+  });
+  if (optionsError) throw optionsError;
+  if (apply) {
     await applyObject(r, negotiated, body, dryRun, subresource, validation);
     return;
   }
@@ -95,14 +113,15 @@ export async function patchObject(r: ResourceRequest, negotiated: Negotiated, su
       checkUnknownFields(r.res, validation, gvk(r), patched);
       return patched as StoredObject;
     },
-    { dryRun, subresource, admission: r.admission("UPDATE", dryRun) },
+    { dryRun, subresource, admission: r.admission("UPDATE", dryRun), fieldManager: fieldManagerOf(r) },
   );
   writeObject(r.res, 200, updated, negotiated, r.registry.strategy.table);
 }
 
 /**
- * Server-side apply, simplified: creates a missing object from the applied configuration, otherwise merges
- * it in (no managedFields ownership or conflicts yet).
+ * Server-side apply (src/api/apply): the applied configuration is merged into the live object with field
+ * ownership recorded in managedFields; fields another manager owns with a different value are a 409
+ * Conflict unless ?force=true. A missing object is created from the configuration.
  */
 async function applyObject(
   r: ResourceRequest,
@@ -112,34 +131,45 @@ async function applyObject(
   subresource: string,
   validation: "" | "Ignore" | "Warn" | "Strict",
 ): Promise<void> {
-  if (!r.url.searchParams.get("fieldManager")) {
-    throw badRequest("PATCH, application/apply-patch+yaml requires fieldManager to be set");
+  let decoded: KubeObject;
+  try {
+    decoded = decodeObject(raw, "application/yaml");
+  } catch (error) {
+    throw isStatusError(error) ? badRequest(`error decoding YAML: ${error.message}`) : error;
   }
-  const config = checkBodyKind(decodeObject(raw, "application/yaml"), {
-    group: r.type.group,
-    version: r.type.version,
-    kind: r.type.kind,
-  });
+  const config = checkBodyKind(decoded, gvk(r));
   checkUnknownFields(r.res, validation, gvk(r), config);
+  const apply = (live: StoredObject | undefined): StoredObject =>
+    applyConfiguration({
+      live,
+      applied: config,
+      manager: r.url.searchParams.get("fieldManager") ?? "",
+      force: r.url.searchParams.get("force") === "true",
+      gvk: gvk(r),
+      now: new Date(),
+      subresource,
+    }) as StoredObject;
   const exists = await r.registry.get(r.namespace, r.name).then(
     () => true,
-    () => false,
+    (error: unknown) => {
+      if (isStatusError(error) && error.code === 404) return false;
+      throw error;
+    },
   );
   if (!exists && subresource === "") {
+    const desired = apply(undefined);
     const created = await r.registry.create(
       r.namespace,
-      { ...config, metadata: { ...(config.metadata ?? {}), name: r.name } },
+      { ...desired, metadata: { ...desired.metadata, name: r.name } },
       { dryRun, admission: r.admission("CREATE", dryRun) },
     );
     writeObject(r.res, 201, created, negotiated, r.registry.strategy.table);
     return;
   }
-  const updated = await r.registry.update(
-    r.namespace,
-    r.name,
-    (current) =>
-      applyPatchBody("application/merge-patch+json", current, JSON.stringify(config), gvk(r)) as StoredObject,
-    { dryRun, subresource, admission: r.admission("UPDATE", dryRun) },
-  );
+  const updated = await r.registry.update(r.namespace, r.name, (current) => apply(current), {
+    dryRun,
+    subresource,
+    admission: r.admission("UPDATE", dryRun),
+  });
   writeObject(r.res, 200, updated, negotiated, r.registry.strategy.table);
 }

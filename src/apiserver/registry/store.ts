@@ -33,6 +33,7 @@ import {
 } from "../object.js";
 import type { Strategy } from "./strategy.js";
 import { applyDefaults } from "../../api/defaults/index.js";
+import { trackedManagedFields, type ManagedFieldsEntry } from "../../api/apply/index.js";
 import { validateObject } from "../../api/validation/index.js";
 import { checkMetadataTypes } from "../handlers/metadata.js";
 import { forStorage, generateName, newUid, rfc3339, specOf } from "./meta.js";
@@ -155,7 +156,7 @@ export class RegistryStore {
   async create(
     namespace: string,
     body: KubeObject,
-    options: { readonly dryRun: boolean; readonly admission?: AdmissionHooks },
+    options: { readonly dryRun: boolean; readonly admission?: AdmissionHooks; readonly fieldManager?: string },
   ): Promise<StoredObject> {
     this.checkNamespace(body, namespace);
     const object = clone(body) as StoredObject;
@@ -166,6 +167,19 @@ export class RegistryStore {
     if (this.type.namespaced) metadata.namespace = namespace;
     else delete metadata.namespace;
     applyDefaults(this.gvk, object);
+    // managedFields: every field the creating manager set (upstream records them after defaulting).
+    if (options.fieldManager) {
+      setManagedFields(
+        object,
+        trackedManagedFields({
+          live: undefined,
+          updated: object,
+          manager: options.fieldManager,
+          gvk: this.gvk,
+          now: new Date(),
+        }),
+      );
+    }
     await options.admission?.mutate(object, undefined);
 
     if (!metadata.name) {
@@ -244,7 +258,13 @@ export class RegistryStore {
     namespace: string,
     name: string,
     mutate: (current: StoredObject) => StoredObject | Promise<StoredObject>,
-    options: { readonly dryRun: boolean; readonly subresource?: string; readonly admission?: AdmissionHooks },
+    options: {
+      readonly dryRun: boolean;
+      readonly subresource?: string;
+      readonly admission?: AdmissionHooks;
+      /** Records the fields this write changed under this manager (absent for apply and internal writes). */
+      readonly fieldManager?: string;
+    },
   ): Promise<StoredObject> {
     this.checkKeyable(namespace, name);
     const key = this.key(namespace, name);
@@ -261,6 +281,19 @@ export class RegistryStore {
       if (!isPlainObject(desired) || !isPlainObject(desired.metadata)) throw badRequest("the object has no metadata");
       // Defaults as on decode; /finalize only carries spec.finalizers (which defaulting must not refill).
       if (options.subresource !== "finalize") applyDefaults(this.gvk, desired);
+      if (options.fieldManager) {
+        setManagedFields(
+          desired,
+          trackedManagedFields({
+            live: current,
+            updated: desired,
+            manager: options.fieldManager,
+            gvk: this.gvk,
+            now: new Date(),
+            subresource: options.subresource,
+          }),
+        );
+      }
       await options.admission?.mutate(desired, current);
       const precondition = desired.metadata.resourceVersion;
       if (precondition && precondition !== current.metadata.resourceVersion) throw conflict(this.qualified, name);
@@ -308,6 +341,10 @@ export class RegistryStore {
     if (subresource === "status") {
       // Status writes change only status (ResetObjectMetaForStatus keeps the stored metadata).
       next = { ...current, status: desired.status };
+      // The status writer's ownership is recorded on the object (upstream keeps managedFields here).
+      if (desired.metadata.managedFields !== undefined) {
+        next.metadata = { ...current.metadata, managedFields: desired.metadata.managedFields };
+      }
     } else if (subresource === "finalize") {
       // namespaces/NAME/finalize changes only spec.finalizers (upstream's FinalizeREST).
       const spec = isPlainObject(current.spec) ? current.spec : {};
@@ -481,4 +518,9 @@ function gcFinalizers(existing: readonly string[], options: DeleteOptionsBody): 
     return [...existing];
   }
   return out;
+}
+
+function setManagedFields(object: StoredObject, managedFields: ManagedFieldsEntry[] | undefined): void {
+  if (managedFields === undefined) delete object.metadata.managedFields;
+  else object.metadata.managedFields = managedFields as NonNullable<StoredObject["metadata"]["managedFields"]>;
 }

@@ -18,23 +18,33 @@ export async function ensureKubernetesService(
   apiServer: ApiServerEndpoint,
 ): Promise<void> {
   const labels = { component: "apiserver", provider: "kubernetes" };
-  await createIfAbsent(() =>
-    services.create(
-      "default",
-      {
-        apiVersion: "v1",
-        kind: "Service",
-        metadata: { name: "kubernetes", labels },
-        spec: {
-          type: "ClusterIP",
-          clusterIP: ipToString(cidr.base + 1),
-          sessionAffinity: "None",
-          ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: apiServer.port }],
-        },
-      },
-      { dryRun: false },
-    ),
+  // Check first: creating it again would try to allocate its (held) ClusterIP before noticing it exists.
+  const exists = await services.get("default", "kubernetes").then(
+    () => true,
+    (error: unknown) => {
+      if (isStatusError(error) && error.code === 404) return false;
+      throw error;
+    },
   );
+  if (!exists) {
+    await createIfAbsent(() =>
+      services.create(
+        "default",
+        {
+          apiVersion: "v1",
+          kind: "Service",
+          metadata: { name: "kubernetes", labels },
+          spec: {
+            type: "ClusterIP",
+            clusterIP: ipToString(cidr.base + 1),
+            sessionAffinity: "None",
+            ports: [{ name: "https", port: 443, protocol: "TCP", targetPort: apiServer.port }],
+          },
+        },
+        { dryRun: false },
+      ),
+    );
+  }
   if (!endpoints) return;
   const subsets = [
     { addresses: [{ ip: apiServer.address }], ports: [{ name: "https", port: apiServer.port, protocol: "TCP" }] },
