@@ -17,7 +17,16 @@ import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { startEtcd, type EtcdServer } from "../test/harness/etcd.js";
 import { startSkiffServer, type SkiffServer } from "../test/harness/skiff.js";
-import { formatFacts, interferenceWarning, machineFacts, nowMs, settle, writeResults } from "./report.js";
+import {
+  positiveOption,
+  backendOption,
+  formatFacts,
+  interferenceWarning,
+  machineFacts,
+  nowMs,
+  settle,
+  writeResults,
+} from "./report.js";
 import { renderTable } from "./api/table.js";
 import { type Backend, type Config, DEFAULTS, GOALS, type Log, type Run, mib, workload } from "./api/workload.js";
 
@@ -35,14 +44,8 @@ function parseConfig(argv: readonly string[]): Config {
     },
     strict: true,
   });
-  const num = (raw: string | undefined, fallback: number, name: string): number => {
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, not ${raw}`);
-    return n;
-  };
-  const only = values.only;
-  if (only !== undefined && only !== "sqlite" && only !== "etcd") throw new Error("--only must be sqlite or etcd");
+  const num = positiveOption;
+  const only = backendOption(values.only);
   return {
     ...DEFAULTS,
     seconds: num(values.seconds, DEFAULTS.seconds, "seconds"),

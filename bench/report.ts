@@ -419,3 +419,17 @@ export async function writeResults(
   await writeFile(latest, text);
   return { file, latest };
 }
+
+/** A positive numeric command-line option (`--name=N`), or the fallback when absent. */
+export function positiveOption(raw: string | undefined, fallback: number, name: string): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, not ${raw}`);
+  return n;
+}
+
+/** `--only=sqlite|etcd`: run one backend. */
+export function backendOption(raw: string | undefined): "sqlite" | "etcd" | undefined {
+  if (raw !== undefined && raw !== "sqlite" && raw !== "etcd") throw new Error("--only must be sqlite or etcd");
+  return raw;
+}

@@ -30,6 +30,8 @@ import { EtcdStore } from "../src/storage/etcd/index.js";
 import { startEtcd } from "../test/harness/etcd.js";
 import { makeTempDir } from "../test/harness/tmp.js";
 import {
+  positiveOption,
+  backendOption,
   type CpuUse,
   LatencyRecorder,
   type LatencySummary,
@@ -99,14 +101,8 @@ function parseConfig(argv: readonly string[]): BenchConfig {
     },
     strict: true,
   });
-  const num = (raw: string | undefined, fallback: number, name: string): number => {
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, not ${raw}`);
-    return n;
-  };
-  const only = values.only;
-  if (only !== undefined && only !== "sqlite" && only !== "etcd") throw new Error("--only must be sqlite or etcd");
+  const num = positiveOption;
+  const only = backendOption(values.only);
   return {
     ...DEFAULT_CONFIG,
     phaseSeconds: num(values.seconds, DEFAULT_CONFIG.phaseSeconds, "seconds"),
