@@ -41,7 +41,9 @@ import type { WatchTuning } from "./handlers/context.js";
 import { routeResource } from "./handlers/route.js";
 import { writeJson, writeStatus } from "./http.js";
 import { parseRequestInfo, type RequestInfo } from "./requestinfo.js";
-import { resourceId, strategyFor, type StrategyOverrides } from "./registry/strategy.js";
+import { resourceId, strategyFor, type Strategy, type StrategyOverrides } from "./registry/strategy.js";
+import { convertObject, storageVersionFor } from "../api/conversion/index.js";
+import { apiVersionOf, type StoredObject } from "./object.js";
 import { RegistryStore } from "./registry/store.js";
 import { Cacher } from "./watchcache/cacher.js";
 
@@ -158,10 +160,10 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     const id = `${type.group}/${type.version}/${type.resource}`;
     let s = served.get(id);
     if (!s) {
-      const id = resourceId(type.storage);
-      const lifecycle = id === "/namespaces" && options.namespaceLifecycle ? { namespaceLifecycle: true } : {};
+      const storageId = resourceId(type.storage);
+      const lifecycle = storageId === "/namespaces" && options.namespaceLifecycle ? { namespaceLifecycle: true } : {};
       const gc = options.garbageCollection ? { garbageCollection: true } : {};
-      const strategy = strategyFor(type, { ...strategies[id], ...lifecycle, ...gc });
+      const strategy = versionedTable(type, strategyFor(type, { ...strategies[storageId], ...lifecycle, ...gc }));
       s = { type, registry: new RegistryStore(type, strategy, store, lookupNamespace) };
       served.set(id, s);
     }
@@ -173,7 +175,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     const prefix = registry.prefix("");
     let c = cachers.get(prefix);
     if (!c) {
-      c = new Cacher({ store, prefix, decode: registry.decode, log, capacity: options.watchCacheSize ?? 4096 });
+      c = new Cacher({ store, prefix, decode: registry.decodeStored, log, capacity: options.watchCacheSize ?? 4096 });
       cachers.set(prefix, c);
     }
     return c;
@@ -425,4 +427,23 @@ function pathNotFound(): StatusError {
     message: "the server could not find the requested resource",
     details: {},
   });
+}
+
+/**
+ * Tables of resources served in several versions are printed from the storage version (upstream prints the
+ * internal object, so e.g. an autoscaling/v1 HPA's Targets column lists every metric, not only cpu).
+ */
+function versionedTable(type: ResourceType, strategy: Strategy): Strategy {
+  const storageVersion = storageVersionFor(type.storage.group, type.storage.resource);
+  if (storageVersion === undefined || storageVersion === apiVersionOf(type.group, type.version)) return strategy;
+  const table = strategy.table;
+  const stored = (o: StoredObject): StoredObject => convertObject(o, storageVersion);
+  return {
+    ...strategy,
+    table: {
+      columns: table.columns,
+      cells: (object, now) => table.cells(stored(object), now),
+      ...(table.compare ? { compare: (a, b) => table.compare!(stored(a), stored(b)) } : {}),
+    },
+  };
 }

@@ -13,7 +13,8 @@ export async function getObject(r: ResourceRequest, negotiated: Negotiated): Pro
   if (rv === "0") {
     // "Any" version: the watch cache answers.
     await r.cacher.ready();
-    object = r.cacher.get(r.registry.key(r.namespace, r.name));
+    const cached = r.cacher.get(r.registry.key(r.namespace, r.name));
+    if (cached) object = r.registry.output(cached);
   }
   object ??= await r.registry.get(r.namespace, r.name);
   writeObject(r.res, 200, object, negotiated, r.registry.strategy.table);

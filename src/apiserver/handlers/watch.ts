@@ -31,6 +31,15 @@ function formatKey(n: Negotiated): string {
       : "json";
 }
 
+/** An event with its objects as the request's version (sharing the event's memoized lines). */
+function viewOf(event: CacheEvent, view: (o: StoredObject) => StoredObject): CacheEvent {
+  return {
+    ...event,
+    object: view(event.object),
+    ...(event.prev !== undefined ? { prev: view(event.prev) } : {}),
+  };
+}
+
 export async function serveWatch(r: ResourceRequest, selection: ListSelection, negotiated: Negotiated): Promise<void> {
   const { url, res, req, cacher, registry } = r;
   const q = url.searchParams;
@@ -82,7 +91,9 @@ export async function serveWatch(r: ResourceRequest, selection: ListSelection, n
   });
   res.flushHeaders();
 
-  const key = formatKey(negotiated);
+  // Resources served in several versions from one cache: objects are converted, lines memoized per version.
+  const view = registry.storageVersion === undefined ? undefined : registry.output;
+  const key = view ? `${formatKey(negotiated)}|${registry.apiVersion}` : formatKey(negotiated);
   const table = registry.strategy.table;
   /** The newest revision this client has been sent (an event or a bookmark). */
   let lastRevision = fromRevision;
@@ -131,8 +142,9 @@ export async function serveWatch(r: ResourceRequest, selection: ListSelection, n
   };
 
   const watcher: CacheWatcher = {
-    onEvent(event) {
+    onEvent(cacheEvent) {
       if (closed) return;
+      const event = view ? viewOf(cacheEvent, view) : cacheEvent;
       const cur = event.type !== "DELETED" && selects(event.object);
       const old = event.prev !== undefined && selects(event.prev);
       if (event.type === "DELETED") {

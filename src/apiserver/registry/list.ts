@@ -71,18 +71,18 @@ export async function listObjects(
 
   if (cacher) {
     await cacher.ready();
-    if (rv === "0") return fromCache(cacher, prefix, keep);
+    if (rv === "0") return fromCache(registry, cacher, prefix, keep);
     if (rv === "") {
       // A consistent read: from the cache once it has caught up with the datastore, else the datastore.
       if (query.limit > 0) return fromStore(registry, prefix, keep, query.limit, 0, undefined, false, filtered);
       const now = await registry.store.currentRevision();
-      if (await cacher.waitFor(now, CONSISTENT_WAIT_MS)) return fromCache(cacher, prefix, keep);
+      if (await cacher.waitFor(now, CONSISTENT_WAIT_MS)) return fromCache(registry, cacher, prefix, keep);
       return fromStore(registry, prefix, keep, 0, 0, undefined, false, filtered);
     }
     if (!(await cacher.waitFor(revision, FRESHNESS_WAIT_MS))) {
       throw timeout(`Too large resource version: ${revision}, current: ${cacher.revision}`);
     }
-    return fromCache(cacher, prefix, keep);
+    return fromCache(registry, cacher, prefix, keep);
   }
   if (revision > 0) {
     const now = await registry.store.currentRevision();
@@ -91,9 +91,19 @@ export async function listObjects(
   return fromStore(registry, prefix, keep, query.limit, 0, undefined, false, filtered);
 }
 
-function fromCache(cacher: Cacher, prefix: string, keep: (o: StoredObject) => boolean): ListOutcome {
-  const { items, revision } = cacher.list(prefix, keep);
-  return { items, resourceVersion: String(revision) };
+/** The cache holds the storage version: objects are converted to the request's version, then selected. */
+function fromCache(
+  registry: RegistryStore,
+  cacher: Cacher,
+  prefix: string,
+  keep: (o: StoredObject) => boolean,
+): ListOutcome {
+  if (registry.storageVersion === undefined) {
+    const { items, revision } = cacher.list(prefix, keep);
+    return { items, resourceVersion: String(revision) };
+  }
+  const { items, revision } = cacher.list(prefix, (o) => keep(registry.output(o)));
+  return { items: items.map(registry.output), resourceVersion: String(revision) };
 }
 
 /** Pages through one datastore snapshot until `limit` matching items (or the end). */

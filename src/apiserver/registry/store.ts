@@ -37,6 +37,7 @@ import { trackedManagedFields, type ManagedFieldsEntry } from "../../api/apply/i
 import { validateObject } from "../../api/validation/index.js";
 import { checkMetadataTypes } from "../handlers/metadata.js";
 import { forStorage, generateName, newUid, rfc3339, specOf } from "./meta.js";
+import { convertObject, storageVersionFor } from "../../api/conversion/index.js";
 
 export interface DeleteOptionsBody {
   readonly gracePeriodSeconds?: number;
@@ -57,12 +58,19 @@ export type NamespaceLookup = (name: string) => Promise<StoredObject | undefined
 const MAX_UPDATE_ATTEMPTS = 16;
 const log = logger("apiserver.registry");
 const KEYABLE = /^[\x21-\x2e\x30-\x7e]+$/;
+/** Conversions of watch-cache objects by apiVersion, shared by every request (and freed with the object). */
+const converted = new WeakMap<StoredObject, Map<string, StoredObject>>();
 
 export class RegistryStore {
   readonly qualified: QualifiedResource;
   readonly groupKind: { readonly group: string; readonly kind: string };
   readonly apiVersion: string;
   readonly gvk: { readonly group: string; readonly version: string; readonly kind: string };
+  /**
+   * The apiVersion objects are stored in when the storage prefix is shared by convertible versions (HPAs,
+   * Events); undefined for every other resource (no conversion at all on their paths).
+   */
+  readonly storageVersion: string | undefined;
   private readonly root: string;
 
   constructor(
@@ -76,6 +84,7 @@ export class RegistryStore {
     this.apiVersion = apiVersionOf(type.group, type.version);
     this.gvk = { group: type.group, version: type.version, kind: type.kind };
     this.root = `/registry/${type.storage.group || "core"}/${type.storage.resource}/`;
+    this.storageVersion = storageVersionFor(type.storage.group, type.storage.resource);
   }
 
   /** The list/watch prefix: the whole resource, or one namespace of it. */
@@ -96,16 +105,42 @@ export class RegistryStore {
   }
 
   /** A stored value as the API serves it: resourceVersion from the revision, kind and apiVersion set. */
-  decode = (kv: KeyValue): StoredObject => {
-    const object = JSON.parse(kv.value.toString("utf8")) as StoredObject;
-    object.apiVersion ??= this.apiVersion;
+  decode = (kv: KeyValue): StoredObject => this.decodeAs(kv, this.apiVersion);
+
+  /** A stored value in the storage version (what the watch cache holds); `decode` for other resources. */
+  decodeStored = (kv: KeyValue): StoredObject => this.decodeAs(kv, this.storageVersion ?? this.apiVersion);
+
+  private decodeAs(kv: KeyValue, apiVersion: string): StoredObject {
+    let object = JSON.parse(kv.value.toString("utf8")) as StoredObject;
+    object.apiVersion ??= this.storageVersion ?? this.apiVersion;
     object.kind ??= this.type.kind;
+    if (this.storageVersion !== undefined) object = convertObject(object, apiVersion);
     object.metadata = { ...(object.metadata ?? {}), resourceVersion: String(kv.modRevision) };
     return object;
+  }
+
+  /**
+   * An object from the watch cache (storage version) as this registry serves it: the same object for
+   * resources without conversion, else its conversion (memoized, so N watchers or lists convert once).
+   */
+  output = (object: StoredObject): StoredObject => {
+    if (this.storageVersion === undefined || object.apiVersion === this.apiVersion) return object;
+    let byVersion = converted.get(object);
+    if (!byVersion) {
+      byVersion = new Map();
+      converted.set(object, byVersion);
+    }
+    let out = byVersion.get(this.apiVersion);
+    if (!out) {
+      out = convertObject(object, this.apiVersion);
+      byVersion.set(this.apiVersion, out);
+    }
+    return out;
   };
 
   private encode(object: StoredObject): Buffer {
-    return Buffer.from(JSON.stringify(forStorage(object)));
+    const stored = this.storageVersion !== undefined ? convertObject(object, this.storageVersion) : object;
+    return Buffer.from(JSON.stringify(forStorage(stored)));
   }
 
   private storageError(error: unknown, name: string): StatusError | unknown {
@@ -321,12 +356,46 @@ export class RegistryStore {
       }
       if (options.dryRun) return next;
       try {
-        return this.decode(await this.store.update(key, this.encode(next), kv.modRevision));
+        const value =
+          this.storageVersion === undefined ? this.encode(next) : this.encodeUpdate(next, desired, kv, options);
+        return this.decode(await this.store.update(key, value, kv.modRevision));
       } catch (error) {
         if (isStorageError(error, "Conflict") && !precondition && attempt < MAX_UPDATE_ATTEMPTS) continue;
         throw this.storageError(error, name);
       }
     }
+  }
+
+  /**
+   * An update of a converted resource in the storage version. Like upstream, which keeps the old status (main
+   * resource) or takes the new one (/status) in internal form, status moves between storage-version objects,
+   * so what a version cannot express (v2-only metric statuses, conditions) is neither lost nor taken from the
+   * old object's round-trip annotations.
+   */
+  private encodeUpdate(
+    next: StoredObject,
+    desired: StoredObject,
+    kv: KeyValue,
+    options: { readonly subresource?: string },
+  ): Buffer {
+    const storageVersion = this.storageVersion!;
+    const stored = convertObject(next, storageVersion);
+    const subresource = options.subresource ?? "";
+    if (this.strategy.statusSubresource && (subresource === "" || subresource === "status") && next !== stored) {
+      if (subresource === "") {
+        const old = this.decodeStored(kv);
+        if (old.status === undefined) delete stored.status;
+        else stored.status = old.status;
+      } else {
+        const written = convertObject<StoredObject>(
+          { ...desired, apiVersion: this.apiVersion, kind: this.type.kind },
+          storageVersion,
+        );
+        if (written.status === undefined) delete stored.status;
+        else stored.status = written.status;
+      }
+    }
+    return Buffer.from(JSON.stringify(forStorage(stored)));
   }
 
   /** System fields and status handling for an update (upstream's BeforeUpdate + strategies). */
