@@ -13,7 +13,6 @@
  * Options (after `npm run bench:api --`): --only=sqlite|etcd, --seconds=N (each create phase), --pods=N,
  * --lists=N, --watchers=N, --watch-events=N, --watch-rate=N.
  */
-import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { startEtcd, type EtcdServer } from "../test/harness/etcd.js";
 import { startSkiffServer, type SkiffServer } from "../test/harness/skiff.js";
@@ -26,6 +25,7 @@ import {
   nowMs,
   settle,
   writeResults,
+  runMain,
 } from "./report.js";
 import { renderTable } from "./api/table.js";
 import { type Backend, type Config, DEFAULTS, GOALS, type Log, type Run, mib, workload } from "./api/workload.js";
@@ -178,12 +178,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      console.error(`bench:api: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      process.exit(1);
-    },
-  );
-}
+runMain("bench:api", import.meta.url, main);

@@ -9,7 +9,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { arch, cpus, loadavg, platform, release, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { runInNewContext } from "node:vm";
 import { setFlagsFromString } from "node:v8";
 
@@ -432,4 +432,23 @@ export function positiveOption(raw: string | undefined, fallback: number, name: 
 export function backendOption(raw: string | undefined): "sqlite" | "etcd" | undefined {
   if (raw !== undefined && raw !== "sqlite" && raw !== "etcd") throw new Error("--only must be sqlite or etcd");
   return raw;
+}
+
+/**
+ * Runs a benchmark's `main` when its module is the program (not when imported) and exits with its code.
+ * Option mistakes print one line; anything else also prints its stack.
+ */
+export function runMain(name: string, moduleUrl: string, main: () => Promise<number>): void {
+  const entry = process.argv[1];
+  if (entry === undefined || moduleUrl !== pathToFileURL(entry).href) return;
+  main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+      if (error instanceof Error && error.stack !== undefined && !error.message.startsWith("--")) {
+        console.error(error.stack);
+      }
+      process.exit(1);
+    },
+  );
 }

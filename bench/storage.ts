@@ -20,7 +20,6 @@ import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
 import { isStorageError } from "../src/storage/errors.js";
@@ -31,6 +30,7 @@ import { startEtcd } from "../test/harness/etcd.js";
 import { makeTempDir } from "../test/harness/tmp.js";
 import {
   positiveOption,
+  runMain,
   backendOption,
   type CpuUse,
   LatencyRecorder,
@@ -1119,14 +1119,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-// Only run when executed directly (so the workload can be imported by other tools).
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      console.error(`bench:storage: ${describeError(error)}`);
-      if (error instanceof Error && error.stack !== undefined) console.error(error.stack);
-      process.exit(1);
-    },
-  );
-}
+runMain("bench:storage", import.meta.url, main);
