@@ -246,7 +246,8 @@ export function formatFacts(facts: MachineFacts): string {
 export type Goal =
   | { readonly kind: "matchAnchor" }
   | { readonly kind: "below"; readonly limit: number }
-  | { readonly kind: "above"; readonly limit: number };
+  | { readonly kind: "above"; readonly limit: number }
+  | { readonly kind: "atLeast"; readonly limit: number };
 
 export interface Row {
   readonly metric: string;
@@ -293,6 +294,11 @@ export function checkGoal(row: Row, anchorName: string): GoalResult | undefined 
       return { text: `< ${goal.limit} ${row.unit}`, met: s === undefined ? undefined : s < goal.limit };
     case "above":
       return { text: `> ${goal.limit} ${row.unit}`, met: s === undefined ? undefined : s > goal.limit };
+    case "atLeast":
+      return {
+        text: `≥ ${goal.limit.toLocaleString("en-US")} ${row.unit}`,
+        met: s === undefined ? undefined : s >= goal.limit,
+      };
   }
 }
 

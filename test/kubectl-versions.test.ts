@@ -91,9 +91,11 @@ for (const minor of MINORS) {
       assert.equal(json.kind, "Deployment");
       assert.equal(json.spec.replicas, 2);
       assert.deepEqual(json.spec.selector.matchLabels, { app: "web" });
+      // The controllers create the pods; with no node to run on they stay Pending (0 ready, 2 up to date).
+      await k.ok(["wait", "-n", ns, "--for=jsonpath={.status.updatedReplicas}=2", "deployment/web", "--timeout=30s"]);
       const wide = await k.ok(["get", "deployment", "-n", ns, "-o", "wide"]);
       assert.match(wide, /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\s+CONTAINERS\s+IMAGES\s+SELECTOR$/m);
-      assert.match(wide, /^web\s+0\/2\s+0\s+0\s+\d+s\s+nginx\s+nginx:1\.27\s+app=web$/m);
+      assert.match(wide, /^web\s+0\/2\s+2\s+0\s+\d+s\s+nginx\s+nginx:1\.27\s+app=web$/m);
       const svcWide = await k.ok(["get", "svc", "web", "-n", ns, "-o", "wide"]);
       assert.match(svcWide, /^web\s+ClusterIP\s+\S+\s+<none>\s+80\/TCP\s+\d+s\s+app=web$/m);
       assert.deepEqual(lines(await k.ok(["get", "deploy,svc,cm", "-n", ns, "-o", "name"])).sort(), [
@@ -149,7 +151,7 @@ for (const minor of MINORS) {
       assert.match(deploy, /^CreationTimestamp:\s+\w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}$/m);
       assert.match(deploy, /^Labels:\s+app=web$/m);
       assert.match(deploy, /^Selector:\s+app=web$/m);
-      assert.match(deploy, /^Replicas:\s+2 desired \| 0 updated \| 0 total \| 0 available \| 0 unavailable$/m);
+      assert.match(deploy, /^Replicas:\s+2 desired \| 2 updated \| 2 total \| 0 available \| 2 unavailable$/m);
       assert.match(deploy, /^StrategyType:\s+RollingUpdate$/m);
       assert.match(deploy, /^MinReadySeconds:\s+0$/m);
       assert.match(deploy, /^RollingUpdateStrategy:\s+25% max unavailable, 25% max surge$/m);
@@ -157,7 +159,11 @@ for (const minor of MINORS) {
         deploy,
         /^Pod Template:\n {2}Labels:\s+app=web\n {2}Containers:\n {3}nginx:\n {4}Image:\s+nginx:1\.27$/m,
       );
-      assert.match(deploy, /^Events:\s+<none>$/m);
+      assert.match(deploy, /^NewReplicaSet:\s+web-[a-z0-9]+ \(2\/2 replicas created\)$/m);
+      assert.match(
+        deploy,
+        /^ {2}Normal\s+ScalingReplicaSet\s+\S+\s+deployment-controller\s+Scaled up replica set web-[a-z0-9]+ from 0 to 2$/m,
+      );
     });
 
     it("get --chunk-size=2 lists every object exactly once", async () => {

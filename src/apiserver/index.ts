@@ -108,6 +108,17 @@ export interface ApiServer {
   ready(): Promise<void>;
   /** Ends open watches and stops the watch caches (the store stays open: the caller owns it). */
   close(): Promise<void>;
+  /**
+   * The watch cache's view of one resource (as fresh as the datastore's watch), for admission plugins that
+   * look other objects up, as upstream's do through the API server's own informers. Undefined for unknown ones.
+   */
+  cached(group: string, resource: string): CachedResource | undefined;
+}
+
+/** Read access to a watch cache; objects are shared, never mutate them. */
+export interface CachedResource {
+  get(namespace: string, name: string): StoredObject | undefined;
+  list(namespace?: string): StoredObject[];
 }
 
 const PUBLIC_PATHS = new Set(["/healthz", "/livez", "/readyz", "/version"]);
@@ -387,6 +398,16 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   }
 
   return {
+    cached(group, resource) {
+      const type = options.resources.find((t) => t.group === group && t.resource === resource);
+      if (!type) return undefined;
+      const { registry } = registryFor(type);
+      const cacher = cacherFor(registry);
+      return {
+        get: (namespace, name) => cacher.get(registry.key(namespace, name)),
+        list: (namespace) => cacher.list(registry.prefix(namespace ?? ""), () => true).items,
+      };
+    },
     handle(req, res) {
       // A client that goes away mid-request must not take the process down with an unhandled 'error'.
       req.on("error", (err) => log.debug({ err }, "request stream error"));

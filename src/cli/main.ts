@@ -2,6 +2,7 @@
 import { Command } from "commander";
 import { KUBERNETES_VERSION, skiffVersion } from "./version.js";
 import { serverCommand } from "./server.js";
+import { simulateCommand } from "./simulate.js";
 
 export async function main(argv: readonly string[]): Promise<void> {
   const program = new Command("skiff")
@@ -18,6 +19,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     });
 
   program.addCommand(serverCommand());
+  program.addCommand(simulateCommand());
   try {
     await program.parseAsync([...argv]);
   } catch (error) {

@@ -3,7 +3,7 @@ import { Command, InvalidArgumentError } from "commander";
 import { mkdirSync } from "node:fs";
 import { isIP } from "node:net";
 import { configureLogging } from "../util/log.js";
-import { defaultDataDir, parseNonNegativeInt, parsePort } from "./options.js";
+import { defaultDataDir, parseDuration, parseNonNegativeInt, parsePort } from "./options.js";
 import { startServer } from "../server/server.js";
 
 export function serverCommand(): Command {
@@ -20,6 +20,40 @@ export function serverCommand(): Command {
     .option("--service-cidr <cidr>", "IP range for Service ClusterIPs", parseCidr, "10.43.0.0/16")
     .option("--cluster-cidr <cidr>", "IP range for pod IPs", parseCidr, "10.42.0.0/16")
     .option("--disable-agent", "do not run a node (kubelet) on this machine", false)
+    .option("--disable-scheduler", "do not run the scheduler on this server", false)
+    .option("--disable-controller-manager", "do not run the controller manager on this server", false)
+    .option(
+      "--node-monitor-grace-period <duration>",
+      "a node silent this long turns NotReady (Unknown)",
+      parseDuration,
+      40_000,
+    )
+    .option("--node-monitor-period <duration>", "how often node health is checked", parseDuration, 5_000)
+    .option(
+      "--default-not-ready-toleration-seconds <n>",
+      "tolerationSeconds added to pods for the node.kubernetes.io/not-ready:NoExecute taint",
+      parseNonNegativeInt,
+      300,
+    )
+    .option(
+      "--default-unreachable-toleration-seconds <n>",
+      "tolerationSeconds added to pods for the node.kubernetes.io/unreachable:NoExecute taint",
+      parseNonNegativeInt,
+      300,
+    )
+    .option(
+      "--leader-elect-lease-duration <duration>",
+      "leader election: how long a Lease is valid",
+      parseDuration,
+      15_000,
+    )
+    .option(
+      "--leader-elect-renew-deadline <duration>",
+      "leader election: a leader that cannot renew for this long steps down",
+      parseDuration,
+      10_000,
+    )
+    .option("--leader-elect-retry-period <duration>", "leader election: how often to try", parseDuration, 2_000)
     .option("--v <level>", "log verbosity (0 info … 4 debug … 6 trace)", parseNonNegativeInt, 0)
     .action(async (opts: ServerCommandOptions) => {
       const log = configureLogging({ verbosity: opts.v });
@@ -32,6 +66,22 @@ export function serverCommand(): Command {
         serviceCidr: opts.serviceCidr,
         clusterCidr: opts.clusterCidr,
         log,
+        verbosity: opts.v,
+        disableScheduler: opts.disableScheduler,
+        disableControllerManager: opts.disableControllerManager,
+        controllerOptions: {
+          nodeMonitorGracePeriodMs: opts.nodeMonitorGracePeriod,
+          nodeMonitorPeriodMs: opts.nodeMonitorPeriod,
+        },
+        defaultTolerationSeconds: {
+          notReady: opts.defaultNotReadyTolerationSeconds,
+          unreachable: opts.defaultUnreachableTolerationSeconds,
+        },
+        leaderElection: {
+          leaseDurationMs: opts.leaderElectLeaseDuration,
+          renewDeadlineMs: opts.leaderElectRenewDeadline,
+          retryPeriodMs: opts.leaderElectRetryPeriod,
+        },
       });
       const datastore =
         server.store.backend === "sqlite" ? `SQLite in ${opts.dataDir}` : `etcd at ${opts.datastoreEndpoint}`;
@@ -43,7 +93,7 @@ export function serverCommand(): Command {
           `  kubectl get namespaces`,
           `  kubectl create deployment web --image=nginx && kubectl get deploy,pods`,
           `Health: curl -k ${server.url}/readyz?verbose`,
-          `Nodes, the scheduler and controllers arrive with the next releases: pods stay Pending for now.`,
+          `The scheduler and controllers run; nodes join with \`skiff simulate --nodes 3 --kubeconfig ${server.kubeconfigPath}\` (hollow nodes) until the kubelet arrives.`,
           `Stop with Ctrl-C.`,
         ].join("\n"),
       );
@@ -84,5 +134,14 @@ interface ServerCommandOptions {
   readonly serviceCidr: string;
   readonly clusterCidr: string;
   readonly disableAgent: boolean;
+  readonly disableScheduler: boolean;
+  readonly disableControllerManager: boolean;
+  readonly nodeMonitorGracePeriod: number;
+  readonly nodeMonitorPeriod: number;
+  readonly defaultNotReadyTolerationSeconds: number;
+  readonly defaultUnreachableTolerationSeconds: number;
+  readonly leaderElectLeaseDuration: number;
+  readonly leaderElectRenewDeadline: number;
+  readonly leaderElectRetryPeriod: number;
   readonly v: number;
 }

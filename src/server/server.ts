@@ -9,7 +9,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { Gauge } from "prom-client";
 import { RESOURCES } from "../api/resources/catalog.js";
-import { serviceUnavailable } from "../api/status.js";
+import { isStatusError, serviceUnavailable } from "../api/status.js";
 import { createApiServer, type ApiServer } from "../apiserver/index.js";
 import { writeStatus } from "../apiserver/http.js";
 import {
@@ -23,9 +23,20 @@ import {
 } from "../auth/index.js";
 import { openStore, startCompactor, type Store } from "../storage/index.js";
 import type { Logger } from "../util/log.js";
+import { SYSTEM_MASTERS } from "../auth/types.js";
 import { metricsRegistry } from "../metrics/registry.js";
 import { KUBERNETES_VERSION, skiffVersion } from "../cli/version.js";
 import { lockDataDir } from "./lock.js";
+import { defaultTolerationSecondsAdmission } from "../admission/defaulttolerationseconds.js";
+import { priorityAdmission, SYSTEM_PRIORITY_CLASSES } from "../admission/priority.js";
+import { createClient } from "../client/rest.js";
+import { priorityClasses } from "../client/resources.js";
+import type { Client } from "../client/types.js";
+import type { ControllerOptions } from "../controllers/types.js";
+import { hostname } from "node:os";
+import { randomBytes } from "node:crypto";
+import type { PriorityClass } from "kubernetes-types/scheduling/v1.js";
+import { startComponents, type ComponentName, type ComponentSpec, type RunningComponents } from "./components.js";
 
 export interface ServerOptions {
   readonly dataDir: string;
@@ -35,6 +46,18 @@ export interface ServerOptions {
   readonly serviceCidr: string;
   readonly clusterCidr: string;
   readonly log: Logger;
+  /** --v, passed on to the component workers. */
+  readonly verbosity?: number;
+  /** Run no scheduler here (another server's, or none). */
+  readonly disableScheduler?: boolean;
+  /** Run no controller manager here. */
+  readonly disableControllerManager?: boolean;
+  /** Controller tunables (node monitor grace period …). */
+  readonly controllerOptions?: Partial<ControllerOptions>;
+  /** tolerationSeconds the DefaultTolerationSeconds admission gives pods for not-ready/unreachable (300 each). */
+  readonly defaultTolerationSeconds?: { readonly notReady: number; readonly unreachable: number };
+  /** Leader election timing for the scheduler and controller manager (upstream: 15 s / 10 s / 2 s). */
+  readonly leaderElection?: ComponentSpec["leaderElection"];
 }
 
 export interface RunningServer {
@@ -97,6 +120,9 @@ async function serve(
   const url = `https://${clientHost.includes(":") ? `[${clientHost}]` : clientHost}:${port}`;
 
   const [major, minor] = KUBERNETES_VERSION.slice(1).split(".");
+  // Admission plugins that look objects up read the API server's own watch caches (set once it exists).
+  const cache: { api?: ApiServer } = {};
+  const cachedPriorityClasses = () => cache.api?.cached("scheduling.k8s.io", "priorityclasses");
   const api = createApiServer({
     store,
     resources: RESOURCES,
@@ -105,6 +131,14 @@ async function serve(
     log,
     serverAddress: `${clientHost}:${port}`,
     namespaceLifecycle: true,
+    garbageCollection: !options.disableControllerManager,
+    admission: [
+      priorityAdmission({
+        get: async (name) => cachedPriorityClasses()?.get("", name) as PriorityClass | undefined,
+        list: async () => (cachedPriorityClasses()?.list() ?? []) as unknown as PriorityClass[],
+      }),
+      defaultTolerationSecondsAdmission(options.defaultTolerationSeconds ?? { notReady: 300, unreachable: 300 }),
+    ],
     services: { cidr: options.serviceCidr, apiServer: { address: clientHost, port } },
     version: {
       major: major!,
@@ -127,9 +161,28 @@ async function serve(
     },
   });
   serving.api = api;
+  cache.api = api;
+  let components: RunningComponents | undefined;
+  let loopback: Client | undefined;
   try {
     await api.ready();
+    // The API server's own identity (upstream's loopback client) creates the bootstrap objects.
+    const loopbackCert = await pki.issueClientCertificate({
+      commonName: "system:apiserver",
+      organizations: [SYSTEM_MASTERS],
+    });
+    loopback = createClient({
+      url,
+      userAgent: "skiff-apiserver",
+      ca: pki.caCertPem,
+      cert: loopbackCert.certPem,
+      key: loopbackCert.keyPem,
+    });
+    await ensurePriorityClasses(loopback);
+    components = await startControlPlane(options, pki, url);
   } catch (error) {
+    loopback?.close();
+    await components?.stop();
     compactor.stop();
     await api.close();
     https.closeAllConnections();
@@ -164,6 +217,8 @@ async function serve(
     kubeconfigPath,
     startupMs,
     async close() {
+      await components?.stop();
+      loopback?.close();
       compactor.stop();
       metricsRegistry.removeSingleMetric(revisionGauge);
       const closed = new Promise<void>((resolve) => https.close(() => resolve()));
@@ -174,4 +229,42 @@ async function serve(
       releaseLock();
     },
   };
+}
+
+async function ensurePriorityClasses(client: Client): Promise<void> {
+  for (const pc of SYSTEM_PRIORITY_CLASSES) {
+    try {
+      await client.resource(priorityClasses).create(pc);
+    } catch (error) {
+      if (!(isStatusError(error) && error.code === 409)) throw error;
+    }
+  }
+}
+
+/** The scheduler and controller manager, each with its own certificate (CN = upstream's user name). */
+async function startControlPlane(
+  options: ServerOptions,
+  pki: Awaited<ReturnType<typeof ensureClusterPki>>,
+  url: string,
+): Promise<RunningComponents | undefined> {
+  const names: ComponentName[] = [];
+  if (!options.disableScheduler) names.push("kube-scheduler");
+  if (!options.disableControllerManager) names.push("kube-controller-manager");
+  if (names.length === 0) return undefined;
+  const identity = `${hostname()}_${randomBytes(8).toString("hex")}`;
+  const specs: ComponentSpec[] = [];
+  for (const name of names) {
+    const cert = await pki.issueClientCertificate({ commonName: `system:${name}` });
+    specs.push({
+      name,
+      url,
+      credentials: { ca: pki.caCertPem, cert: cert.certPem, key: cert.keyPem },
+      identity,
+      verbosity: options.verbosity ?? 0,
+      host: hostname(),
+      ...(options.leaderElection ? { leaderElection: options.leaderElection } : {}),
+      ...(options.controllerOptions ? { controllerOptions: options.controllerOptions } : {}),
+    });
+  }
+  return startComponents(specs, options.log);
 }

@@ -1,12 +1,17 @@
 /**
- * Just enough of resource.Quantity to compare requests with limits: exact rational arithmetic on the
- * `<sign><digits>[.<digits>][suffix]` grammar (binary Ki…Ei, decimal n…E, or e/E exponents).
+ * resource.Quantity parsing, comparison and canonical formatting: exact rational values on the
+ * `<sign><digits>[.<digits>][suffix]` grammar (binary Ki…Ei, decimal n…E, or e/E exponents), with the format
+ * upstream keeps for printing. Arithmetic for resource accounting: src/controllers/resourcequota/quantity.ts.
  */
+
+/** How a quantity prints (resource.Format): the format of the text it was parsed from. */
+export type QuantityFormat = "DecimalSI" | "BinarySI" | "DecimalExponent";
 
 export interface Quantity {
   /** value = num / den, den > 0. */
   readonly num: bigint;
   readonly den: bigint;
+  readonly format: QuantityFormat;
   /** resource.Quantity.String(): the canonical form (`0.5` → `500m`, `1024Mi` → `1Gi`, `2000` → `2k`). */
   readonly text: string;
 }
@@ -33,7 +38,7 @@ export function parseQuantity(input: unknown): Quantity | undefined {
   let num = BigInt(`${whole || "0"}${frac}`);
   let den = 10n ** BigInt(frac.length);
   if (sign === "-") num = -num;
-  let format: Format = "DecimalSI";
+  let format: QuantityFormat = "DecimalSI";
   if (suffix in BINARY) {
     num *= BINARY[suffix]!;
     format = "BinarySI";
@@ -44,10 +49,8 @@ export function parseQuantity(input: unknown): Quantity | undefined {
     if (exp >= 0) num *= 10n ** BigInt(exp);
     else den *= 10n ** BigInt(-exp);
   }
-  return { num, den, text: canonical(num, den, format) };
+  return { num, den, format, text: formatQuantity({ num, den, format }) };
 }
-
-type Format = "DecimalSI" | "BinarySI" | "DecimalExponent";
 
 const DECIMAL_SUFFIX: Readonly<Record<number, string>> = {
   [-9]: "n",
@@ -61,36 +64,40 @@ const DECIMAL_SUFFIX: Readonly<Record<number, string>> = {
   15: "P",
   18: "E",
 };
-const BINARY_SUFFIXES: readonly (readonly [string, bigint])[] = Object.entries(BINARY)
-  .map(([k, v]) => [k, v] as const)
-  .reverse();
+const BINARY_SUFFIXES = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"];
+const NANO = 10n ** 9n;
 
-/** Quantity.String() for the usual cases: values are rounded up to nano precision first, as upstream does. */
-function canonical(num: bigint, den: bigint, format: Format): string {
-  const neg = num < 0n;
-  let n = neg ? -num : num;
-  // Scale to an integer count of 10^-9 units, rounding up (resource.Quantity keeps at most nano precision).
-  let nanos = (n * 10n ** 9n + den - 1n) / den;
+/**
+ * Quantity.String(): values are rounded up (away from zero) to nano precision first, as upstream does; BinarySI
+ * prints the largest power of 1024 that divides the value (decimal suffixes below 1024 or for fractions).
+ */
+export function formatQuantity({ num, den, format }: Pick<Quantity, "num" | "den" | "format">): string {
+  const negative = num < 0n;
+  const abs = negative ? -num : num;
+  let nanos = (abs * NANO + den - 1n) / den;
   if (nanos === 0n) return "0";
-  if (format === "BinarySI" && nanos % 10n ** 9n === 0n) {
-    n = nanos / 10n ** 9n;
-    if (n >= 1024n) {
-      for (const [suffix, mult] of BINARY_SUFFIXES) {
-        if (n % mult === 0n) return `${neg ? "-" : ""}${n / mult}${suffix}`;
-      }
+  const sign = negative ? "-" : "";
+  if (format === "BinarySI" && nanos % NANO === 0n && nanos / NANO >= 1024n) {
+    let whole = nanos / NANO;
+    let exponent = 0;
+    while (whole % 1024n === 0n && exponent < BINARY_SUFFIXES.length - 1) {
+      whole /= 1024n;
+      exponent++;
     }
+    return `${sign}${whole}${BINARY_SUFFIXES[exponent]}`;
   }
   // Decimal: mantissa × 10^exp with exp a multiple of 3 (the largest that keeps the mantissa integral).
-  let exp = -9;
-  while (nanos % 1000n === 0n && exp < 18) {
+  let exponent = -9;
+  while (nanos % 1000n === 0n && exponent < 18) {
     nanos /= 1000n;
-    exp += 3;
+    exponent += 3;
   }
-  const suffix = format === "DecimalExponent" ? (exp === 0 ? "" : `e${exp}`) : DECIMAL_SUFFIX[exp]!;
-  return `${neg ? "-" : ""}${nanos}${suffix}`;
+  if (format === "DecimalExponent") return `${sign}${nanos}${exponent === 0 ? "" : `e${exponent}`}`;
+  return `${sign}${nanos}${DECIMAL_SUFFIX[exponent]}`;
 }
 
-export function compareQuantities(a: Quantity, b: Quantity): number {
+/** -1, 0 or 1 as a is less than, equal to or greater than b. */
+export function compareQuantities(a: Pick<Quantity, "num" | "den">, b: Pick<Quantity, "num" | "den">): number {
   const l = a.num * b.den;
   const r = b.num * a.den;
   return l < r ? -1 : l > r ? 1 : 0;

@@ -286,8 +286,10 @@ export class RegistryStore {
 
   /**
    * Read-modify-write (upstream's GuaranteedUpdate): `mutate` gets a private copy of the current object and
-   * returns the desired one. A resourceVersion in the result is a precondition (409 on mismatch); without
-   * one, datastore conflicts are retried. No-op writes return the stored object unchanged.
+   * returns the desired one. A resourceVersion in the result is a precondition (409 on mismatch). A datastore
+   * conflict (someone wrote in between) re-reads and runs `mutate` again, so a patch without a resourceVersion
+   * lands on the fresh object while a PUT or patch carrying the old resourceVersion fails the precondition.
+   * No-op writes return the stored object unchanged.
    */
   async update(
     namespace: string,
@@ -350,7 +352,7 @@ export class RegistryStore {
           await this.deleted(next);
           return next;
         } catch (error) {
-          if (isStorageError(error, "Conflict") && !precondition && attempt < MAX_UPDATE_ATTEMPTS) continue;
+          if (isStorageError(error, "Conflict") && attempt < MAX_UPDATE_ATTEMPTS) continue;
           throw this.storageError(error, name);
         }
       }
@@ -360,7 +362,7 @@ export class RegistryStore {
           this.storageVersion === undefined ? this.encode(next) : this.encodeUpdate(next, desired, kv, options);
         return this.decode(await this.store.update(key, value, kv.modRevision));
       } catch (error) {
-        if (isStorageError(error, "Conflict") && !precondition && attempt < MAX_UPDATE_ATTEMPTS) continue;
+        if (isStorageError(error, "Conflict") && attempt < MAX_UPDATE_ATTEMPTS) continue;
         throw this.storageError(error, name);
       }
     }

@@ -1,0 +1,124 @@
+/** The Job reconcile over in-memory caches and a recording client: finished pods are counted exactly once. */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type { Job } from "kubernetes-types/batch/v1.js";
+import type { Pod } from "kubernetes-types/core/v1.js";
+import { pino } from "pino";
+import type { Client, KubeObject, Lister, Resource } from "../../client/types.js";
+import { Expectations } from "../util/expectations.js";
+import { BackoffStore, DEFAULT_BACKOFF } from "./backoff.js";
+import { JOB_TRACKING_FINALIZER } from "./constants.js";
+import { JobSyncer } from "./sync.js";
+
+function lister<T extends KubeObject>(items: () => T[]): Lister<T> {
+  const key = (o: T): string => `${o.metadata?.namespace}/${o.metadata?.name}`;
+  return {
+    get: (k) => items().find((o) => key(o) === k),
+    list: (ns) => items().filter((o) => !ns || o.metadata?.namespace === ns),
+    byIndex: () => [],
+  };
+}
+
+interface Call {
+  readonly verb: string;
+  readonly resource: string;
+  readonly body?: unknown;
+}
+
+/** A client that records writes; job status writes bump the resourceVersion. */
+function recordingClient(calls: Call[], writes: KubeObject[]): Client {
+  let rv = 100;
+  const resource = <T extends KubeObject>(r: Resource<T>) =>
+    ({
+      updateStatus: async (o: T) => {
+        calls.push({ verb: "updateStatus", resource: r.resource, body: structuredClone(o) });
+        writes.push(structuredClone(o));
+        return { ...o, metadata: { ...o.metadata, resourceVersion: `${++rv}` } };
+      },
+      patch: async (_ns: string, name: string, _type: string, patch: unknown) => {
+        calls.push({ verb: "patch", resource: r.resource, body: { name, patch } });
+        return {} as T;
+      },
+      create: async (o: T) => {
+        calls.push({ verb: "create", resource: r.resource, body: o });
+        return { ...o, metadata: { ...o.metadata, name: "created" } };
+      },
+      delete: async (_ns: string, name: string) => {
+        calls.push({ verb: "delete", resource: r.resource, body: name });
+        return {} as T;
+      },
+    }) as unknown as ReturnType<Client["resource"]>;
+  return { resource, request: async () => undefined as never, userAgent: "test", close() {} } as unknown as Client;
+}
+
+const jobUid = "job-uid";
+function podOf(uid: string, phase: string, finalizer: boolean): Pod {
+  return {
+    metadata: {
+      name: `p-${uid}`,
+      namespace: "ns",
+      uid,
+      finalizers: finalizer ? [JOB_TRACKING_FINALIZER] : [],
+      ownerReferences: [{ apiVersion: "batch/v1", kind: "Job", name: "j", uid: jobUid, controller: true }],
+    },
+    spec: { containers: [] },
+    status: { phase },
+  };
+}
+
+describe("job sync counting", () => {
+  it("records a finished pod as uncounted before releasing it, and counts it once after", async () => {
+    let job: Job = {
+      metadata: { name: "j", namespace: "ns", uid: jobUid, resourceVersion: "1" },
+      spec: { completions: 2, parallelism: 1, backoffLimit: 6, template: {} },
+      status: { startTime: "2026-01-01T00:00:00Z", active: 1 },
+    };
+    let pods = [podOf("a", "Succeeded", true)];
+    const calls: Call[] = [];
+    const writes: KubeObject[] = [];
+    const syncer = new JobSyncer({
+      client: recordingClient(calls, writes),
+      jobs: lister(() => [job]),
+      pods: lister(() => pods),
+      recorder: { event() {} },
+      expectations: new Expectations(),
+      backoff: new BackoffStore(),
+      backoffPolicy: DEFAULT_BACKOFF,
+      enqueueAfter: () => {},
+      log: pino({ level: "silent" }),
+    });
+    const lastStatus = (): Job => writes.at(-1) as Job;
+
+    await syncer.sync("ns/j");
+    assert.deepEqual(
+      calls.map((c) => `${c.verb} ${c.resource}`),
+      ["updateStatus jobs", "patch pods", "create pods"],
+    );
+    assert.deepEqual(lastStatus().status?.uncountedTerminatedPods, { succeeded: ["a"], failed: [] });
+    assert.equal(lastStatus().status?.succeeded, 0);
+
+    // The job cache has not seen our write yet: nothing happens.
+    calls.length = 0;
+    await syncer.sync("ns/j");
+    assert.equal(calls.length, 0);
+
+    // The write arrives, the pod cache still shows the finalizer: released again, not counted twice.
+    job = { ...lastStatus(), metadata: { ...job.metadata, resourceVersion: "101" } };
+    await syncer.sync("ns/j");
+    assert.deepEqual(
+      calls.map((c) => `${c.verb} ${c.resource}`),
+      ["patch pods"],
+    );
+
+    // The finalizer is gone: the uid moves into succeeded.
+    calls.length = 0;
+    pods = [podOf("a", "Succeeded", false)];
+    await syncer.sync("ns/j");
+    assert.equal(lastStatus().status?.succeeded, 1);
+    assert.deepEqual(lastStatus().status?.uncountedTerminatedPods, { succeeded: [], failed: [] });
+    job = { ...lastStatus(), metadata: { ...job.metadata, resourceVersion: "102" } };
+    calls.length = 0;
+    await syncer.sync("ns/j");
+    assert.equal(calls.filter((c) => c.verb === "updateStatus").length, 0);
+  });
+});
