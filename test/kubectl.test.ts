@@ -183,6 +183,10 @@ describe("kubectl against skiff server", () => {
     );
     const endpoints = await k.ok(["get", "endpoints", "kubernetes", "-o", "jsonpath={.subsets[0].ports[0].port}"]);
     assert.equal(endpoints, new URL(server.url).port);
+    assert.match(
+      await k.ok(["get", "endpointslices", "kubernetes"]),
+      new RegExp(`^kubernetes\\s+IPv4\\s+${new URL(server.url).port}\\s+127\\.0\\.0\\.1\\s+`, "m"),
+    );
     await k.ok(["create", "service", "nodeport", "np", "--tcp=80:8080"]);
     const np = JSON.parse(await k.ok(["get", "svc", "np", "-o", "json"])) as {
       spec: { clusterIP: string; ports: { nodePort: number }[] };

@@ -207,7 +207,17 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     async () => {
       if (!serviceAllocators || !servicesRegistry || !options.services) return;
       const endpoints = endpointsType ? registryFor(endpointsType).registry : undefined;
-      await ensureKubernetesService(servicesRegistry, endpoints, serviceAllocators.cidr, options.services.apiServer);
+      const slicesType = options.resources.find(
+        (t) => t.group === "discovery.k8s.io" && t.resource === "endpointslices",
+      );
+      const slices = slicesType ? registryFor(slicesType).registry : undefined;
+      await ensureKubernetesService(
+        servicesRegistry,
+        endpoints,
+        serviceAllocators.cidr,
+        options.services.apiServer,
+        slices,
+      );
     },
   );
   const serviceRepair =

@@ -1,6 +1,6 @@
 /**
- * The `kubernetes` Service in `default` (the first IP of the service CIDR, port 443) and its Endpoints
- * pointing at the API server, as upstream's apiserver reconciler keeps them.
+ * The `kubernetes` Service in `default` (the first IP of the service CIDR, port 443) and its Endpoints and
+ * EndpointSlice pointing at the API server, as upstream's apiserver reconciler keeps them.
  */
 import { isStatusError } from "../../api/status.js";
 import type { RegistryStore } from "../registry/store.js";
@@ -16,6 +16,7 @@ export async function ensureKubernetesService(
   endpoints: RegistryStore | undefined,
   cidr: ServiceCidr,
   apiServer: ApiServerEndpoint,
+  slices?: RegistryStore,
 ): Promise<void> {
   const labels = { component: "apiserver", provider: "kubernetes" };
   // Check first: creating it again would try to allocate its (held) ClusterIP before noticing it exists.
@@ -63,6 +64,25 @@ export async function ensureKubernetesService(
   );
   // Keep the address current (the port may change between starts).
   await endpoints.update("default", "kubernetes", (current) => ({ ...current, subsets }), { dryRun: false });
+  if (!slices) return;
+  const slice = {
+    addressType: apiServer.address.includes(":") ? "IPv6" : "IPv4",
+    endpoints: [{ addresses: [apiServer.address], conditions: { ready: true } }],
+    ports: [{ name: "https", port: apiServer.port, protocol: "TCP" }],
+  };
+  await createIfAbsent(() =>
+    slices.create(
+      "default",
+      {
+        apiVersion: "discovery.k8s.io/v1",
+        kind: "EndpointSlice",
+        metadata: { name: "kubernetes", labels: { "kubernetes.io/service-name": "kubernetes" } },
+        ...slice,
+      },
+      { dryRun: false },
+    ),
+  );
+  await slices.update("default", "kubernetes", (current) => ({ ...current, ...slice }), { dryRun: false });
 }
 
 async function createIfAbsent(create: () => Promise<unknown>): Promise<void> {
