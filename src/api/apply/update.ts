@@ -3,14 +3,7 @@
  * FieldManager.Update with its default wrappers (skip-non-applied, cap-managers, managed-fields times,
  * strip-meta).
  */
-import {
-  copyObject,
-  contextFor,
-  metadataOf,
-  removeManagedFields,
-  setManagedFields,
-  type GroupVersionKind,
-} from "./context.js";
+import { contextFor, metadataOf, setManagedFields, type GroupVersionKind } from "./context.js";
 import {
   capUpdateManagers,
   decodeManagedFields,
@@ -63,15 +56,29 @@ function managedFor(live: JSONObject, updated: JSONObject, subresource: string):
   return decodeOrEmpty(liveRaw);
 }
 
+function asJson(o: object | undefined): JSONObject {
+  return (o ?? {}) as JSONObject;
+}
+
+/** A copy sharing everything but the top level and metadata, which lose managedFields. */
+function withoutManagedFields(o: object | undefined): JSONObject {
+  const copy: JSONObject = { ...asJson(o) };
+  const meta = metadataOf(copy);
+  if (meta) {
+    const { managedFields: _dropped, ...rest } = meta;
+    copy["metadata"] = rest;
+  }
+  return copy;
+}
+
 /** The object to store, with managedFields recording what `manager` changed (everything it set, on create). */
 export function trackUpdate(input: UpdateInput): object {
   const subresource = input.subresource ?? "";
   const ctx = contextFor(input.gvk, subresource);
-  const live = copyObject(input.live);
-  const updated = copyObject(input.updated);
-  const managed = managedFor(live, updated, subresource);
-  removeManagedFields(live);
-  removeManagedFields(updated);
+  // Shallow copies without managedFields: the comparison only reads, and only `updated`'s metadata is written.
+  const live = withoutManagedFields(input.live);
+  const updated = withoutManagedFields(input.updated);
+  const managed = managedFor(asJson(input.live), asJson(input.updated), subresource);
 
   // skipNonAppliedManager: an existing object that has no managedFields is not tracked.
   const uid = metadataOf(live)?.["uid"];

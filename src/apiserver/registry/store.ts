@@ -138,6 +138,21 @@ export class RegistryStore {
     return out;
   };
 
+  /**
+   * What a write answers: the object just encoded, with the new resourceVersion. Without conversion this is
+   * `decode(kv)` without parsing back the JSON we just wrote (the answer is serialized the same way).
+   */
+  private written(object: StoredObject, kv: KeyValue): StoredObject {
+    if (this.storageVersion !== undefined) return this.decode(kv);
+    const { resourceVersion: _rv, selfLink: _sl, ...metadata } = object.metadata;
+    return {
+      ...object,
+      apiVersion: object.apiVersion ?? this.apiVersion,
+      kind: object.kind ?? this.type.kind,
+      metadata: { ...metadata, resourceVersion: String(kv.modRevision) },
+    };
+  }
+
   private encode(object: StoredObject): Buffer {
     const stored = this.storageVersion !== undefined ? convertObject(object, this.storageVersion) : object;
     return Buffer.from(JSON.stringify(forStorage(stored)));
@@ -274,7 +289,7 @@ export class RegistryStore {
       return object;
     }
     try {
-      return this.decode(await this.store.create(this.key(namespace, name), this.encode(object)));
+      return this.written(object, await this.store.create(this.key(namespace, name), this.encode(object)));
     } catch (error) {
       throw this.storageError(error, name);
     }
@@ -360,7 +375,7 @@ export class RegistryStore {
       try {
         const value =
           this.storageVersion === undefined ? this.encode(next) : this.encodeUpdate(next, desired, kv, options);
-        return this.decode(await this.store.update(key, value, kv.modRevision));
+        return this.written(next, await this.store.update(key, value, kv.modRevision));
       } catch (error) {
         if (isStorageError(error, "Conflict") && attempt < MAX_UPDATE_ATTEMPTS) continue;
         throw this.storageError(error, name);
