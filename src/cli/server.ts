@@ -1,5 +1,5 @@
 /** `skiff server`: the control plane on this machine (see src/server/server.ts for what runs inside). */
-import { Command, InvalidArgumentError } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { mkdirSync } from "node:fs";
 import { isIP } from "node:net";
 import { configureLogging } from "../util/log.js";
@@ -8,7 +8,7 @@ import { startServer } from "../server/server.js";
 
 export function serverCommand(): Command {
   return new Command("server")
-    .description("run the control plane (datastore, API server) on this machine")
+    .description("run the control plane (datastore, API server, scheduler, controller manager) on this machine")
     .option("--data-dir <dir>", "where Skiff keeps its state", defaultDataDir())
     .option("--bind-address <ip>", "address the API server listens on", "127.0.0.1")
     .option("--port <port>", "HTTPS port of the API server", parsePort, 6443)
@@ -22,13 +22,16 @@ export function serverCommand(): Command {
     .option("--disable-agent", "do not run a node (kubelet) on this machine", false)
     .option("--disable-scheduler", "do not run the scheduler on this server", false)
     .option("--disable-controller-manager", "do not run the controller manager on this server", false)
-    .option(
-      "--node-monitor-grace-period <duration>",
-      "a node silent this long turns NotReady (Unknown)",
-      parseDuration,
-      40_000,
+    .addOption(
+      new Option("--node-monitor-grace-period <duration>", "a node silent this long turns NotReady (Unknown)")
+        .argParser(parseDuration)
+        .default(40_000, "40s"),
     )
-    .option("--node-monitor-period <duration>", "how often node health is checked", parseDuration, 5_000)
+    .addOption(
+      new Option("--node-monitor-period <duration>", "how often node health is checked")
+        .argParser(parseDuration)
+        .default(5_000, "5s"),
+    )
     .option(
       "--default-not-ready-toleration-seconds <n>",
       "tolerationSeconds added to pods for the node.kubernetes.io/not-ready:NoExecute taint",
@@ -41,19 +44,24 @@ export function serverCommand(): Command {
       parseNonNegativeInt,
       300,
     )
-    .option(
-      "--leader-elect-lease-duration <duration>",
-      "leader election: how long a Lease is valid",
-      parseDuration,
-      15_000,
+    .addOption(
+      new Option("--leader-elect-lease-duration <duration>", "leader election: how long a Lease is valid")
+        .argParser(parseDuration)
+        .default(15_000, "15s"),
     )
-    .option(
-      "--leader-elect-renew-deadline <duration>",
-      "leader election: a leader that cannot renew for this long steps down",
-      parseDuration,
-      10_000,
+    .addOption(
+      new Option(
+        "--leader-elect-renew-deadline <duration>",
+        "leader election: a leader that cannot renew for this long steps down",
+      )
+        .argParser(parseDuration)
+        .default(10_000, "10s"),
     )
-    .option("--leader-elect-retry-period <duration>", "leader election: how often to try", parseDuration, 2_000)
+    .addOption(
+      new Option("--leader-elect-retry-period <duration>", "leader election: how often to try")
+        .argParser(parseDuration)
+        .default(2_000, "2s"),
+    )
     .option("--v <level>", "log verbosity (0 info … 4 debug … 6 trace)", parseNonNegativeInt, 0)
     .action(async (opts: ServerCommandOptions) => {
       const log = configureLogging({ verbosity: opts.v });
