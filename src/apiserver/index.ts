@@ -186,7 +186,14 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     const prefix = registry.prefix("");
     let c = cachers.get(prefix);
     if (!c) {
-      c = new Cacher({ store, prefix, decode: registry.decodeStored, log, capacity: options.watchCacheSize ?? 4096 });
+      c = new Cacher({
+        store,
+        prefix,
+        decode: registry.decodeStored,
+        resource: registry.type.storage,
+        log,
+        capacity: options.watchCacheSize ?? 4096,
+      });
       cachers.set(prefix, c);
     }
     return c;

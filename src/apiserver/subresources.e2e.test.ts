@@ -124,6 +124,87 @@ describe("API server subresources and semantics", () => {
     await body(await s.fetch(`${pods}/p`), 404);
   });
 
+  it("pods from the watch cache: selectors on lists and watches, the same bytes as the datastore", async () => {
+    const pods = "/api/v1/namespaces/kube-public/pods";
+    const pod = (name: string, app: string) => ({
+      metadata: { name, labels: { app } },
+      spec: { containers: [{ name: "c", image: "busybox" }] },
+    });
+    const start = await body(await s.fetch(`${pods}?resourceVersion=0`), 200);
+    const watchText = (query: string, headers: Record<string, string> = {}) =>
+      s
+        .fetch(`${pods}?watch=true&resourceVersion=${start.metadata.resourceVersion}&timeoutSeconds=1&${query}`, {
+          headers,
+        })
+        .then((res) => res.text())
+        .then((text) =>
+          text
+            .trim()
+            .split("\n")
+            .map((l) => JSON.parse(l) as { type: string; object: Obj & { rows?: { cells: unknown[] }[] } }),
+        );
+    const pending = watchText("fieldSelector=status.phase%3DPending,metadata.name!%3Dsel-b");
+    const onNode = watchText("fieldSelector=spec.nodeName%3Dn1&labelSelector=app%3Dsel");
+    const tables = watchText("labelSelector=app%3Dsel", { Accept: "application/json;as=Table;v=v1;g=meta.k8s.io" });
+    await new Promise((r) => setTimeout(r, 100));
+    await body(await s.fetch(pods, json(pod("sel-a", "sel"))), 201);
+    await body(await s.fetch(pods, json(pod("sel-b", "sel"))), 201);
+    await body(await s.fetch(pods, json(pod("other", "x"))), 201);
+    const binding = { apiVersion: "v1", kind: "Binding", metadata: { name: "sel-a" }, target: { name: "n1" } };
+    await body(await s.fetch(`${pods}/sel-a/binding`, json(binding)), 201);
+    const running = json({ status: { phase: "Running" } }, "PATCH", "application/merge-patch+json");
+    const ran = await body(await s.fetch(`${pods}/sel-a/status`, running), 200);
+
+    const p = await pending;
+    assert.deepEqual(
+      p.map((e) => `${e.type} ${e.object.metadata.name}`),
+      ["ADDED sel-a", "ADDED other", "MODIFIED sel-a", "DELETED sel-a"],
+    );
+    assert.equal(p[3]!.object.metadata.resourceVersion, ran.metadata.resourceVersion, "left at the event's RV");
+    assert.equal(p[3]!.object.status.phase, "Pending", "with its previous state");
+    const n = await onNode;
+    assert.deepEqual(
+      n.map((e) => `${e.type} ${e.object.metadata.name}`),
+      ["ADDED sel-a", "MODIFIED sel-a"],
+    );
+    const t = await tables;
+    assert.deepEqual(
+      t.map((e) => `${e.type} ${e.object.kind} ${String(e.object.rows?.[0]?.cells[0])}`),
+      ["ADDED Table sel-a", "ADDED Table sel-b", "MODIFIED Table sel-a", "MODIFIED Table sel-a"],
+    );
+
+    for (const query of [
+      "",
+      "labelSelector=app%3Dsel",
+      "fieldSelector=spec.nodeName%3Dn1",
+      "fieldSelector=status.phase%3DPending",
+      "labelSelector=app&fieldSelector=metadata.name%3Dother",
+    ]) {
+      const cached = await s.fetch(`${pods}?resourceVersion=0&${query}`);
+      const text = await cached.text();
+      const rv = (JSON.parse(text) as Obj).metadata.resourceVersion;
+      const stored = await s.fetch(`${pods}?resourceVersion=${rv}&resourceVersionMatch=Exact&${query}`);
+      assert.equal(text, await stored.text(), `same list for "${query}"`);
+      assert.equal(cached.headers.get("content-length"), String(Buffer.byteLength(text)));
+    }
+    const names = (await body(await s.fetch(`${pods}?resourceVersion=0&fieldSelector=spec.nodeName%3Dn1`), 200)).items;
+    assert.deepEqual(
+      names.map((o) => o.metadata.name),
+      ["sel-a"],
+    );
+    const table = await s.fetch(`${pods}?resourceVersion=0&labelSelector=app%3Dsel`, {
+      headers: { Accept: "application/json;as=Table;v=v1;g=meta.k8s.io" },
+    });
+    const rows = ((await table.json()) as { rows: { cells: unknown[] }[] }).rows;
+    assert.deepEqual(
+      rows.map((r) => r.cells[0]),
+      ["sel-a", "sel-b"],
+    );
+    const yaml = await (await s.fetch(`${pods}?resourceVersion=0`, { headers: { Accept: "application/yaml" } })).text();
+    assert.match(yaml, /^kind: PodList\napiVersion: v1\n/);
+    assert.match(yaml, /name: sel-b/);
+  });
+
   it("legacy bindings and pods/eviction", async () => {
     const pods = "/api/v1/namespaces/default/pods";
     const spec = { containers: [{ name: "c", image: "busybox" }] };

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
+import type { Job } from "kubernetes-types/batch/v1.js";
 import { describe, it } from "node:test";
 import { applyDefaults } from "../defaults/index.js";
-import { validateObject } from "./index.js";
+import { generateJobSelector, validateObject } from "./index.js";
 import { batch, check, clone, triples } from "./testutil.js";
 
 /** `kubectl create job pi --image=perl:5.34 -- perl -e 1`, after the store assigned the uid. */
@@ -20,7 +21,10 @@ describe("validation: Job", () => {
   it("generates the selector and labels, and accepts the job", () => {
     const job = clone(JOB) as Record<string, unknown> & typeof JOB;
     applyDefaults(batch("Job"), job);
+    generateJobSelector(job as unknown as Job);
+    const before = clone(job);
     assert.deepEqual(validateObject(batch("Job"), job), []);
+    assert.deepEqual(job, before, "validation does not mutate");
     const spec = job.spec as Record<string, unknown> & { template: { metadata?: { labels?: unknown } } };
     assert.deepEqual(spec.selector, { matchLabels: { "batch.kubernetes.io/controller-uid": JOB.metadata.uid } });
     assert.deepEqual(spec.template.metadata?.labels, {
@@ -77,6 +81,7 @@ describe("validation: Job", () => {
   it("keeps the template immutable and allows parallelism changes", () => {
     const stored = clone(JOB) as Record<string, unknown> & typeof JOB;
     applyDefaults(batch("Job"), stored);
+    generateJobSelector(stored as unknown as Job);
     assert.deepEqual(validateObject(batch("Job"), stored), []);
     const scaled = clone(stored);
     (scaled.spec as Record<string, unknown>).parallelism = 3;

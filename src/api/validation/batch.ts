@@ -1,4 +1,4 @@
-/** batch/v1 validation: Job (with the strategy's selector generation) and CronJob. */
+/** batch/v1 validation: Job and CronJob, plus the Job create strategy's selector generation (not run here). */
 import type { CronJob, CronJobSpec, Job, JobSpec, JobTemplateSpec } from "kubernetes-types/batch/v1.js";
 import type { ObjectMeta } from "kubernetes-types/meta/v1.js";
 import { validateLabelSelector } from "../selectors/validation.js";
@@ -17,8 +17,10 @@ const LEGACY_JOB_NAME = "job-name";
 const LEGACY_CONTROLLER_UID = "controller-uid";
 
 /**
- * The Job strategy's generateSelector (run by upstream inside Validate on create, after the UID is assigned):
- * adds the job-name/controller-uid labels to the template and selects on the controller uid. Mutates `job`.
+ * The Job strategy's generateSelector (upstream v1.33 runs it inside Validate on create, after the UID is
+ * assigned; the API server runs it in the Job strategy's prepareForCreate, just before validation, which keeps
+ * `validateObject` pure): adds the job-name/controller-uid labels to the template and selects on the
+ * controller uid. Mutates `job`.
  * Upstream's defaulting aliases metadata.labels to the template's label map when the Job had none, so those
  * labels appear on the Job too; applyDefaults reproduces the aliasing with a shared object.
  */
@@ -166,14 +168,12 @@ function validateJobCreate(job: Job, batchLabels: boolean): FieldError[] {
 }
 
 /**
- * Create: generateSelector then ValidateJob (the strategy's Validate). Update (the strategy's ValidateUpdate):
- * ValidateJob + ValidateJobUpdate, hence some errors twice, as upstream reports them.
+ * Create: ValidateJob (the strategy's Validate; the caller has run `generateJobSelector` first, as the API
+ * server's Job strategy does). Update (the strategy's ValidateUpdate): ValidateJob + ValidateJobUpdate, hence
+ * some errors twice, as upstream reports them. Never mutates `job`.
  */
 export function validateJob(job: Job, old?: Job): FieldError[] {
-  if (!old) {
-    generateJobSelector(job);
-    return validateJobCreate(job, true);
-  }
+  if (!old) return validateJobCreate(job, true);
   const spec = job.spec ?? ({} as JobSpec);
   const oldSpec = old.spec ?? ({} as JobSpec);
   const errs = validateJobCreate(job, JOB_NAME in (old.spec?.template?.metadata?.labels ?? {}));

@@ -1,6 +1,7 @@
 /**
  * Container validation (core validation.go: validateContainerCommon, validateContainers, validateInitContainers,
- * ports, env, envFrom, volume mounts, resources, probes, lifecycle handlers, pull policy).
+ * ports, env, envFrom, volume mounts, resources, probes, lifecycle handlers, pull policy; security contexts in
+ * securitycontext.ts).
  */
 import type {
   Container,
@@ -37,6 +38,7 @@ import {
   nameIsDNSSubdomain,
 } from "./names.js";
 import { compareQuantities, isInteger, isNegative, parseQuantity } from "./quantity.js";
+import { validateSecurityContext } from "./securitycontext.js";
 import { validateLocalDescendingPath } from "./volumes.js";
 
 export const PROTOCOLS = ["SCTP", "TCP", "UDP"];
@@ -428,7 +430,12 @@ function validateLifecycle(lc: Lifecycle, gracePeriod: number | undefined, path:
 
 const PULL_POLICIES = ["Always", "IfNotPresent", "Never"];
 
-function validateContainerCommon(ctr: Container, volumes: ReadonlyMap<string, Volume>, path: string): FieldError[] {
+function validateContainerCommon(
+  ctr: Container,
+  volumes: ReadonlyMap<string, Volume>,
+  path: string,
+  hostUsers: boolean,
+): FieldError[] {
   const errs: FieldError[] = [];
   if (!ctr.name) errs.push(required(`${path}.name`));
   else errs.push(...dnsLabel(ctr.name, `${path}.name`));
@@ -447,19 +454,7 @@ function validateContainerCommon(ctr: Container, volumes: ReadonlyMap<string, Vo
   if (pp === "") errs.push(required(`${path}.imagePullPolicy`));
   else if (!PULL_POLICIES.includes(pp)) errs.push(notSupported(`${path}.imagePullPolicy`, pp, PULL_POLICIES));
   errs.push(...validateResourceRequirements(ctr.resources, `${path}.resources`));
-  const sc = ctr.securityContext;
-  if (sc) {
-    if (sc.runAsUser !== undefined && (sc.runAsUser < 0 || sc.runAsUser > 2147483647)) {
-      errs.push(
-        invalid(`${path}.securityContext.runAsUser`, sc.runAsUser, "must be between 0 and 2147483647, inclusive"),
-      );
-    }
-    if (sc.runAsGroup !== undefined && (sc.runAsGroup < 0 || sc.runAsGroup > 2147483647)) {
-      errs.push(
-        invalid(`${path}.securityContext.runAsGroup`, sc.runAsGroup, "must be between 0 and 2147483647, inclusive"),
-      );
-    }
-  }
+  errs.push(...validateSecurityContext(ctr.securityContext, `${path}.securityContext`, hostUsers));
   return errs;
 }
 
@@ -486,13 +481,14 @@ export function validateContainers(
   volumes: ReadonlyMap<string, Volume>,
   gracePeriod: number | undefined,
   path: string,
+  hostUsers = true,
 ): FieldError[] {
   if (!containers || containers.length === 0) return [required(path)];
   const errs: FieldError[] = [];
   const names = new Set<string>();
   containers.forEach((ctr, i) => {
     const at = `${path}[${i}]`;
-    errs.push(...validateContainerCommon(ctr, volumes, at));
+    errs.push(...validateContainerCommon(ctr, volumes, at, hostUsers));
     if (names.has(ctr.name)) errs.push(duplicate(`${at}.name`, ctr.name));
     else names.add(ctr.name);
     if (ctr.lifecycle) errs.push(...validateLifecycle(ctr.lifecycle, gracePeriod, `${at}.lifecycle`));
@@ -511,12 +507,13 @@ export function validateInitContainers(
   volumes: ReadonlyMap<string, Volume>,
   gracePeriod: number | undefined,
   path: string,
+  hostUsers = true,
 ): FieldError[] {
   const errs: FieldError[] = [];
   const names = new Set((regular ?? []).map((c) => c.name));
   (containers ?? []).forEach((ctr, i) => {
     const at = `${path}[${i}]`;
-    errs.push(...validateContainerCommon(ctr, volumes, at));
+    errs.push(...validateContainerCommon(ctr, volumes, at, hostUsers));
     let always = false;
     if (ctr.restartPolicy !== undefined) {
       if (ctr.restartPolicy !== "Always") errs.push(notSupported(`${at}.restartPolicy`, ctr.restartPolicy, ["Always"]));

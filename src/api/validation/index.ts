@@ -4,10 +4,11 @@
  * non-empty result into a 422 with `invalid(...)` from `../status.js`.
  *
  * Call it after defaulting (`applyDefaults`) and after the store has filled the system fields (uid,
- * creationTimestamp, generated name); on update pass the stored object as `old`. For Jobs on create it also
- * generates the selector and template labels (upstream does this inside the strategy's Validate), so it
- * mutates `obj` in that one case.
+ * creationTimestamp, generated name) and the strategy's prepareForCreate (for Jobs: `generateJobSelector`,
+ * which upstream v1.33 runs inside the strategy's Validate); on update pass the stored object as `old`. Pure:
+ * never mutates `obj` or `old`.
  */
+import type { HorizontalPodAutoscaler } from "kubernetes-types/autoscaling/v2.js";
 import type { DaemonSet, Deployment, ReplicaSet, StatefulSet } from "kubernetes-types/apps/v1.js";
 import type { CronJob, Job } from "kubernetes-types/batch/v1.js";
 import type { Lease } from "kubernetes-types/coordination/v1.js";
@@ -24,11 +25,13 @@ import type {
   ServiceAccount,
 } from "kubernetes-types/core/v1.js";
 import type { ObjectMeta } from "kubernetes-types/meta/v1.js";
-import type { Ingress } from "kubernetes-types/networking/v1.js";
+import type { Ingress, NetworkPolicy } from "kubernetes-types/networking/v1.js";
 import type { PodDisruptionBudget } from "kubernetes-types/policy/v1.js";
+import type { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from "kubernetes-types/rbac/v1.js";
 import type { PriorityClass } from "kubernetes-types/scheduling/v1.js";
 import { RESOURCES } from "../resources/catalog.js";
 import type { FieldError } from "../status.js";
+import { validateHorizontalPodAutoscaler } from "./autoscaling.js";
 import { validateDaemonSet, validateDeployment, validateReplicaSet, validateStatefulSet } from "./apps.js";
 import { validateCronJob, validateJob } from "./batch.js";
 import {
@@ -40,8 +43,11 @@ import {
   validateSecret,
   validateServiceAccount,
 } from "./core.js";
-import { validateIngress, validatePodDisruptionBudget } from "./networking.js";
+import { validateIngress } from "./networking.js";
+import { validateNetworkPolicy } from "./networkpolicy.js";
 import { validateLease, validateMetadataOnly, validatePriorityClass } from "./other.js";
+import { validateClusterRole, validateClusterRoleBinding, validateRole, validateRoleBinding } from "./rbac.js";
+import { validatePodDisruptionBudget } from "./policy.js";
 import { validatePod, validatePodTemplate, validatePodUpdate } from "./pod.js";
 import { validateService } from "./service.js";
 
@@ -74,11 +80,19 @@ const VALIDATORS: Readonly<Record<string, Validator>> = {
   "apps/ReplicaSet": (obj: ReplicaSet, old?: ReplicaSet) => validateReplicaSet(obj, old),
   "apps/StatefulSet": (obj: StatefulSet, old?: StatefulSet) => validateStatefulSet(obj, old),
   "apps/DaemonSet": (obj: DaemonSet, old?: DaemonSet) => validateDaemonSet(obj, old),
+  "autoscaling/HorizontalPodAutoscaler": (obj: HorizontalPodAutoscaler, old?: HorizontalPodAutoscaler) =>
+    validateHorizontalPodAutoscaler(obj, old),
   "batch/Job": (obj: Job, old?: Job) => validateJob(obj, old),
   "batch/CronJob": (obj: CronJob, old?: CronJob) => validateCronJob(obj, old),
   "networking.k8s.io/Ingress": (obj: Ingress, old?: Ingress) => validateIngress(obj, old),
+  "networking.k8s.io/NetworkPolicy": (obj: NetworkPolicy, old?: NetworkPolicy) => validateNetworkPolicy(obj, old),
   "policy/PodDisruptionBudget": (obj: PodDisruptionBudget, old?: PodDisruptionBudget) =>
     validatePodDisruptionBudget(obj, old),
+  "rbac.authorization.k8s.io/Role": (obj: Role, old?: Role) => validateRole(obj, old),
+  "rbac.authorization.k8s.io/ClusterRole": (obj: ClusterRole, old?: ClusterRole) => validateClusterRole(obj, old),
+  "rbac.authorization.k8s.io/RoleBinding": (obj: RoleBinding, old?: RoleBinding) => validateRoleBinding(obj, old),
+  "rbac.authorization.k8s.io/ClusterRoleBinding": (obj: ClusterRoleBinding, old?: ClusterRoleBinding) =>
+    validateClusterRoleBinding(obj, old),
   "coordination.k8s.io/Lease": (obj: Lease, old?: Lease) => validateLease(obj, old),
   "scheduling.k8s.io/PriorityClass": (obj: PriorityClass, old?: PriorityClass) => validatePriorityClass(obj, old),
 };

@@ -4,7 +4,6 @@ import { parseQuantity } from "./quantity.js";
 import { check, clone } from "./testutil.js";
 
 const ingressGVK = { group: "networking.k8s.io", version: "v1", kind: "Ingress" };
-const pdbGVK = { group: "policy", version: "v1", kind: "PodDisruptionBudget" };
 
 /** `kubectl create ingress web --rule="foo.com/bar*=svc1:8080"`. */
 const INGRESS = {
@@ -44,7 +43,7 @@ describe("validation: Ingress", () => {
     ]);
   });
 
-  it("rejects the class annotation next to ingressClassName", () => {
+  it("rejects a class annotation that differs from ingressClassName", () => {
     const ing = clone(INGRESS) as typeof INGRESS & { metadata: Record<string, unknown>; spec: Record<string, unknown> };
     ing.metadata.annotations = { "kubernetes.io/ingress.class": "public" };
     ing.spec.ingressClassName = "nginx";
@@ -52,9 +51,47 @@ describe("validation: Ingress", () => {
       [
         "FieldValueInvalid",
         "annotations.kubernetes.io/ingress.class",
-        'Invalid value: "public": can not be set when the class field is also set',
+        'Invalid value: "public": must match `ingressClassName` when both are specified',
       ],
     ]);
+    ing.spec.ingressClassName = "public";
+    assert.deepEqual(check(ingressGVK, ing), []);
+  });
+
+  it("checks TLS hosts and secret names, wildcard hosts and resource backends", () => {
+    const ing = clone(INGRESS) as unknown as { metadata: unknown; spec: Record<string, unknown> };
+    ing.spec.rules = [
+      {
+        host: "foo.*.com",
+        http: { paths: [{ path: "/", pathType: "Prefix", backend: { resource: { kind: "a/b" } } }] },
+      },
+      { host: "::1" },
+    ];
+    ing.spec.tls = [{ hosts: ["10.0.0.1", "*.example.com"], secretName: "Bad_Secret" }];
+    const WILDCARD =
+      "a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which must consist of lower case alphanumeric characters, '-' or '.' and end with an alphanumeric character (e.g. '*.example.com', regex used for validation is '\\*\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+    const SUBDOMAIN =
+      "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+    assert.deepEqual(check(ingressGVK, ing), [
+      ["FieldValueInvalid", "spec.rules[0].host", `Invalid value: "foo.*.com": ${WILDCARD}`],
+      [
+        "FieldValueInvalid",
+        "spec.rules[0].http.paths[0].backend.resource.kind",
+        "Invalid value: \"a/b\": may not contain '/'",
+      ],
+      ["FieldValueRequired", "spec.rules[0].http.paths[0].backend.resource.name", "Required value: name is required"],
+      ["FieldValueInvalid", "spec.rules[1].host", 'Invalid value: "::1": must be a DNS name, not an IP address'],
+      ["FieldValueInvalid", "spec.rules[1].host", `Invalid value: "::1": ${SUBDOMAIN}`],
+      ["FieldValueInvalid", "spec.tls[0].secretName", `Invalid value: "Bad_Secret": ${SUBDOMAIN}`],
+    ]);
+  });
+
+  it("tolerates an invalid TLS secret name already stored, on update", () => {
+    const stored = { ...clone(INGRESS), spec: { ...clone(INGRESS.spec), tls: [{ secretName: "Bad_Secret" }] } };
+    const updated = clone(stored);
+    updated.spec.rules[0]!.host = "bar.com";
+    assert.deepEqual(check(ingressGVK, updated, stored), []);
+    assert.equal(check(ingressGVK, updated).length, 1);
   });
 
   it("needs rules or a default backend", () => {
@@ -63,23 +100,6 @@ describe("validation: Ingress", () => {
         "FieldValueInvalid",
         "spec",
         "Invalid value: []networking.IngressRule(nil): either `defaultBackend` or `rules` must be specified",
-      ],
-    ]);
-  });
-});
-
-describe("validation: PodDisruptionBudget", () => {
-  it("checks minAvailable/maxUnavailable", () => {
-    const pdb = {
-      metadata: { name: "p", namespace: "default" },
-      spec: { minAvailable: "50%", selector: { matchLabels: { app: "x" } } },
-    };
-    assert.deepEqual(check(pdbGVK, pdb), []);
-    assert.deepEqual(check(pdbGVK, { ...pdb, spec: { maxUnavailable: "150%" } }), [
-      [
-        "FieldValueInvalid",
-        "spec.maxUnavailable",
-        'Invalid value: intstr.IntOrString{Type:1, IntVal:0, StrVal:"150%"}: must not be greater than 100%',
       ],
     ]);
   });

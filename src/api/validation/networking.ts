@@ -1,18 +1,24 @@
-/** networking.k8s.io/v1 Ingress and policy/v1 PodDisruptionBudget validation. */
-import type { HTTPIngressPath, Ingress, IngressBackend, IngressSpec } from "kubernetes-types/networking/v1.js";
-import type { PodDisruptionBudget } from "kubernetes-types/policy/v1.js";
-import { validateLabelSelector } from "../selectors/validation.js";
+/** networking.k8s.io/v1 Ingress validation (NetworkPolicy: networkpolicy.ts). */
+import type {
+  HTTPIngressPath,
+  Ingress,
+  IngressBackend,
+  IngressRule,
+  IngressSpec,
+} from "kubernetes-types/networking/v1.js";
+import { goLen } from "../selectors/goformat.js";
 import type { FieldError } from "../status.js";
-import { GoRepr, invalid, nonNegative, notSupported, required } from "./errors.js";
-import { goIntOrString } from "./goformat.js";
+import { GoRepr, invalid, notSupported, required } from "./errors.js";
 import {
   isDNS1123Subdomain,
   isValidIP,
-  isValidPercent,
+  maxLenError,
   isValidPortName,
   isValidPortNum,
   nameIsDNS1035Label,
   nameIsDNSSubdomain,
+  nameIsPathSegment,
+  regexError,
 } from "./names.js";
 import { validateObjectMeta, validateObjectMetaUpdate } from "./objectmeta.js";
 
@@ -25,8 +31,16 @@ function validateBackend(b: IngressBackend, path: string): FieldError[] {
   if (b.resource && b.service) return [invalid(path, "", "cannot set both resource and service backends")];
   const errs: FieldError[] = [];
   if (b.resource) {
-    if (!b.resource.kind) errs.push(required(`${path}.resource.kind`));
-    if (!b.resource.name) errs.push(required(`${path}.resource.name`));
+    // validateIngressTypedLocalObjectReference.
+    const r = b.resource;
+    const at = `${path}.resource`;
+    if (r.apiGroup !== undefined && r.apiGroup !== null) {
+      for (const m of isDNS1123Subdomain(r.apiGroup)) errs.push(invalid(`${at}.apiGroup`, r.apiGroup, m));
+    }
+    if (!r.kind) errs.push(required(`${at}.kind`, "kind is required"));
+    else for (const m of nameIsPathSegment(r.kind, false)) errs.push(invalid(`${at}.kind`, r.kind, m));
+    if (!r.name) errs.push(required(`${at}.name`, "name is required"));
+    else for (const m of nameIsPathSegment(r.name, false)) errs.push(invalid(`${at}.name`, r.name, m));
     return errs;
   }
   if (!b.service) return [invalid(path, "", "resource or service backend is required")];
@@ -69,22 +83,46 @@ function validatePath(p: HTTPIngressPath, path: string): FieldError[] {
   return errs;
 }
 
-function validateHost(host: string, path: string): FieldError[] {
-  if (isValidIP(host)) return [invalid(path, host, "must be a DNS name, not an IP address")];
-  if (host.startsWith("*")) {
-    if (new RegExp(`^${WILDCARD_FMT}$`).test(host) && host.length <= 253) return [];
-    return [
-      invalid(
-        path,
-        host,
-        `a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which must consist of lower case alphanumeric characters, '-' or '.' and end with an alphanumeric character (e.g. '*.example.com', regex used for validation is '${WILDCARD_FMT}')`,
+/** IsWildcardDNS1123Subdomain. */
+function isWildcardDNS1123Subdomain(value: string): string[] {
+  const errs: string[] = [];
+  if (goLen(value) > 253) errs.push(maxLenError(253));
+  if (!new RegExp(`^${WILDCARD_FMT}$`).test(value)) {
+    errs.push(
+      regexError(
+        "a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which must consist of lower case alphanumeric characters, '-' or '.' and end with an alphanumeric character",
+        WILDCARD_FMT,
+        "*.example.com",
       ),
-    ];
+    );
   }
-  return isDNS1123Subdomain(host).map((m) => invalid(path, host, m));
+  return errs;
 }
 
-function validateIngressSpec(spec: IngressSpec): FieldError[] {
+/** A rule host or TLS host: wildcard rules when it contains `*`, a DNS subdomain otherwise. */
+function validateHostName(host: string, path: string): FieldError[] {
+  const msgs = host.includes("*") ? isWildcardDNS1123Subdomain(host) : isDNS1123Subdomain(host);
+  return msgs.map((m) => invalid(path, host, m));
+}
+
+/** IngressValidationOptions (the relaxations an update of an already-invalid object gets). */
+interface IngressOptions {
+  readonly allowInvalidSecretName: boolean;
+  readonly allowInvalidWildcardHostRule: boolean;
+}
+
+function validateRuleValue(rule: IngressRule, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  if (rule.http) {
+    const paths = rule.http.paths ?? [];
+    if (paths.length === 0) errs.push(required(`${path}.http.paths`));
+    paths.forEach((p, j) => errs.push(...validatePath(p, `${path}.http.paths[${j}]`)));
+  }
+  return errs;
+}
+
+/** ValidateIngressSpec. */
+function validateIngressSpec(spec: IngressSpec, opts: IngressOptions): FieldError[] {
   const errs: FieldError[] = [];
   const rules = spec.rules ?? [];
   if (rules.length === 0 && !spec.defaultBackend) {
@@ -99,15 +137,20 @@ function validateIngressSpec(spec: IngressSpec): FieldError[] {
   if (spec.defaultBackend) errs.push(...validateBackend(spec.defaultBackend, "spec.defaultBackend"));
   rules.forEach((rule, i) => {
     const at = `spec.rules[${i}]`;
-    if (rule.host) errs.push(...validateHost(rule.host, `${at}.host`));
-    if (rule.http) {
-      const paths = rule.http.paths ?? [];
-      if (paths.length === 0) errs.push(required(`${at}.http.paths`));
-      paths.forEach((p, j) => errs.push(...validatePath(p, `${at}.http.paths[${j}]`)));
+    const host = rule.host ?? "";
+    if (host) {
+      if (isValidIP(host)) errs.push(invalid(`${at}.host`, host, "must be a DNS name, not an IP address"));
+      errs.push(...validateHostName(host, `${at}.host`));
     }
+    if (!host.includes("*") || !opts.allowInvalidWildcardHostRule) errs.push(...validateRuleValue(rule, at));
   });
   (spec.tls ?? []).forEach((tls, i) => {
-    (tls.hosts ?? []).forEach((host, j) => errs.push(...validateHost(host, `spec.tls[${i}].hosts[${j}]`)));
+    (tls.hosts ?? []).forEach((host, j) => errs.push(...validateHostName(host, `spec.tls[${i}].hosts[${j}]`)));
+    if (!opts.allowInvalidSecretName) {
+      for (const m of tlsSecretNameErrors(tls.secretName)) {
+        errs.push(invalid(`spec.tls[${i}].secretName`, tls.secretName ?? "", m));
+      }
+    }
   });
   if (spec.ingressClassName !== undefined && spec.ingressClassName !== null) {
     for (const m of nameIsDNSSubdomain(spec.ingressClassName, false)) {
@@ -119,56 +162,47 @@ function validateIngressSpec(spec: IngressSpec): FieldError[] {
 
 const CLASS_ANNOTATION = "kubernetes.io/ingress.class";
 
-/** ValidateIngressCreate / ValidateIngressUpdate. */
+/** validateTLSSecretName: ValidateSecretName (a DNS subdomain) when set. */
+function tlsSecretNameErrors(name: string | undefined | null): string[] {
+  return name ? nameIsDNSSubdomain(name, false) : [];
+}
+
+function optionsFor(old: Ingress | undefined): IngressOptions {
+  if (!old) return { allowInvalidSecretName: false, allowInvalidWildcardHostRule: false };
+  const spec = old.spec ?? {};
+  return {
+    allowInvalidSecretName: (spec.tls ?? []).some((t) => tlsSecretNameErrors(t.secretName).length > 0),
+    allowInvalidWildcardHostRule: (spec.rules ?? []).some(
+      (r) => (r.host ?? "").includes("*") && validateRuleValue(r, "").length > 0,
+    ),
+  };
+}
+
+/**
+ * ValidateIngressCreate / ValidateIngressUpdate. Both run validateIngress (ObjectMeta + spec); an update first
+ * checks the metadata update. On create, a class annotation that differs from `ingressClassName` is an error.
+ */
 export function validateIngress(ing: Ingress, old?: Ingress): FieldError[] {
-  if (old) return [...validateObjectMetaUpdate(ing.metadata, old.metadata), ...validateIngressSpec(ing.spec ?? {})];
-  const errs = validateObjectMeta(ing.metadata, { namespaced: true, nameFn: nameIsDNSSubdomain });
-  const ann = ing.metadata?.annotations ?? {};
-  if (ing.spec?.ingressClassName !== undefined && ing.spec.ingressClassName !== null && CLASS_ANNOTATION in ann) {
-    errs.push(
-      invalid(
-        `annotations.${CLASS_ANNOTATION}`,
-        ann[CLASS_ANNOTATION]!,
-        "can not be set when the class field is also set",
-      ),
-    );
-  }
-  errs.push(...validateIngressSpec(ing.spec ?? {}));
-  return errs;
-}
-
-function intOrPercent(v: unknown, path: string): FieldError[] {
-  if (typeof v === "number") return nonNegative(v, path);
-  if (typeof v !== "string") return [];
-  const errs = isValidPercent(v).map((m) => invalid(path, goIntOrString(v), m));
-  if (errs.length === 0 && Number(v.slice(0, -1)) > 100)
-    errs.push(invalid(path, goIntOrString(v), "must not be greater than 100%"));
-  return errs;
-}
-
-const EVICTION_POLICIES = ["AlwaysAllow", "IfHealthyBudget"];
-
-export function validatePodDisruptionBudget(pdb: PodDisruptionBudget, old?: PodDisruptionBudget): FieldError[] {
-  const errs = old
-    ? validateObjectMetaUpdate(pdb.metadata, old.metadata)
-    : validateObjectMeta(pdb.metadata, { namespaced: true, nameFn: nameIsDNSSubdomain });
-  const spec = pdb.spec ?? {};
-  const has = (v: unknown): boolean => v !== undefined && v !== null;
-  if (has(spec.minAvailable) && has(spec.maxUnavailable)) {
-    errs.push(
-      invalid(
-        "spec",
-        new GoRepr("policy.PodDisruptionBudgetSpec{…}"),
-        "minAvailable and maxUnavailable cannot be both set",
-      ),
-    );
-  }
-  if (has(spec.minAvailable)) errs.push(...intOrPercent(spec.minAvailable, "spec.minAvailable"));
-  if (has(spec.maxUnavailable)) errs.push(...intOrPercent(spec.maxUnavailable, "spec.maxUnavailable"));
-  if (spec.selector) errs.push(...validateLabelSelector(spec.selector, "spec.selector"));
-  const policy = spec.unhealthyPodEvictionPolicy;
-  if (policy !== undefined && policy !== null && !EVICTION_POLICIES.includes(policy)) {
-    errs.push(notSupported("spec.unhealthyPodEvictionPolicy", policy, EVICTION_POLICIES));
+  const errs = old ? validateObjectMetaUpdate(ing.metadata, old.metadata) : [];
+  errs.push(...validateObjectMeta(ing.metadata, { namespaced: true, nameFn: nameIsDNSSubdomain }));
+  errs.push(...validateIngressSpec(ing.spec ?? {}, optionsFor(old)));
+  if (!old) {
+    const ann = ing.metadata?.annotations ?? {};
+    const className = ing.spec?.ingressClassName;
+    if (
+      CLASS_ANNOTATION in ann &&
+      className !== undefined &&
+      className !== null &&
+      ann[CLASS_ANNOTATION] !== className
+    ) {
+      errs.push(
+        invalid(
+          `annotations.${CLASS_ANNOTATION}`,
+          ann[CLASS_ANNOTATION]!,
+          "must match `ingressClassName` when both are specified",
+        ),
+      );
+    }
   }
   return errs;
 }

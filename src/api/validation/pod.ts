@@ -3,9 +3,18 @@ import type { Container, Pod, PodSpec, PodTemplate, PodTemplateSpec, Toleration 
 import { validateLabelName, validateLabels } from "../selectors/validation.js";
 import type { FieldError } from "../status.js";
 import { forbidden, inclusiveRangeError, invalid, notSupported, required } from "./errors.js";
+import { validateAffinity } from "./affinity.js";
 import { dnsLabel, validateContainers, validateContainersOnlyForPod, validateInitContainers } from "./container.js";
 import { isValidLabelValue, nameIsDNSSubdomain } from "./names.js";
 import { validateAnnotations, validateObjectMeta, validateObjectMetaUpdate } from "./objectmeta.js";
+import {
+  podHostUsers,
+  validateHostUsers,
+  validatePodOSSecurity,
+  validatePodSecurityContext,
+  validateWindowsHostProcessPod,
+} from "./securitycontext.js";
+import { validateTopologySpreadConstraints } from "./topologyspread.js";
 import { validateVolumes } from "./volumes.js";
 
 const MAX_INT32 = 2147483647;
@@ -67,8 +76,11 @@ export function validatePodSpec(spec: PodSpec | undefined, path: string, opts: P
   const grace = s.terminationGracePeriodSeconds ?? undefined;
   const vols = validateVolumes(s.volumes, `${path}.volumes`);
   errs.push(...vols.errors);
-  errs.push(...validateContainers(s.containers, vols.byName, grace, `${path}.containers`));
-  errs.push(...validateInitContainers(s.initContainers, s.containers, vols.byName, grace, `${path}.initContainers`));
+  const hostUsers = podHostUsers(s);
+  errs.push(...validateContainers(s.containers, vols.byName, grace, `${path}.containers`, hostUsers));
+  errs.push(
+    ...validateInitContainers(s.initContainers, s.containers, vols.byName, grace, `${path}.initContainers`, hostUsers),
+  );
   if (s.hostNetwork) {
     (s.containers ?? []).forEach((c, i) => {
       (c.ports ?? []).forEach((p, j) => {
@@ -92,15 +104,8 @@ export function validatePodSpec(spec: PodSpec | undefined, path: string, opts: P
   if (dp === "") errs.push(required(`${path}.dnsPolicy`));
   else if (!DNS_POLICIES.includes(dp)) errs.push(notSupported(`${path}.dnsPolicy`, dp, DNS_POLICIES));
   errs.push(...validateLabels(s.nodeSelector, `${path}.nodeSelector`));
-  const psc = s.securityContext;
-  if (psc) {
-    for (const key of ["runAsUser", "runAsGroup", "fsGroup"] as const) {
-      const v = psc[key];
-      if (v !== undefined && v !== null && (v < 0 || v > MAX_INT32)) {
-        errs.push(invalid(`${path}.securityContext.${key}`, v, inclusiveRangeError(0, MAX_INT32)));
-      }
-    }
-  }
+  errs.push(...validatePodSecurityContext(s, path));
+  errs.push(...validateAffinity(s.affinity, `${path}.affinity`));
   if (dp === "None") {
     if (!s.dnsConfig) errs.push(required(`${path}.dnsConfig`, "must provide `dnsConfig` when `dnsPolicy` is None"));
     else if (!s.dnsConfig.nameservers?.length) {
@@ -109,6 +114,9 @@ export function validatePodSpec(spec: PodSpec | undefined, path: string, opts: P
       );
     }
   }
+  errs.push(...validateTopologySpreadConstraints(s.topologySpreadConstraints, `${path}.topologySpreadConstraints`));
+  errs.push(...validateWindowsHostProcessPod(s, path));
+  errs.push(...validateHostUsers(s, path));
   if (s.serviceAccountName) errs.push(...subdomainName(s.serviceAccountName, `${path}.serviceAccountName`));
   if (s.nodeName) errs.push(...subdomainName(s.nodeName, `${path}.nodeName`));
   if (s.activeDeadlineSeconds !== undefined && s.activeDeadlineSeconds !== null) {
@@ -133,6 +141,7 @@ export function validatePodSpec(spec: PodSpec | undefined, path: string, opts: P
     if (!s.os.name) errs.push(required(`${path}.os.name`, "cannot be empty"));
     else if (!["linux", "windows"].includes(s.os.name))
       errs.push(notSupported(`${path}.os`, s.os.name, ["linux", "windows"]));
+    else errs.push(...validatePodOSSecurity(s, path));
   }
   return errs;
 }

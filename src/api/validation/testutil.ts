@@ -1,7 +1,7 @@
 /** Test helpers: run defaults then validation, and render FieldErrors as upstream prints them. */
 import { applyDefaults } from "../defaults/index.js";
 import { fieldErrorMessage, type FieldError } from "../status.js";
-import { validateObject, type GroupVersionKindLike } from "./index.js";
+import { generateJobSelector, validateObject, type GroupVersionKindLike } from "./index.js";
 
 export type Triple = [type: FieldError["type"], field: string, message: string];
 
@@ -18,10 +18,14 @@ export function clone<T>(v: T): T {
   return JSON.parse(JSON.stringify(v)) as T;
 }
 
-/** applyDefaults, then validateObject (create when `old` is undefined), as the API server does. */
+/**
+ * applyDefaults, then validateObject (create when `old` is undefined), as the API server does; a Job create also
+ * gets the Job strategy's `generateJobSelector` in between (the store's prepareForCreate).
+ */
 export function check(gvk: GroupVersionKindLike, obj: object, old?: object): Triple[] {
   const o = clone(obj) as Record<string, unknown>;
   applyDefaults(gvk, o);
+  if (!old && gvk.group === "batch" && gvk.kind === "Job") generateJobSelector(o);
   let prev: Record<string, unknown> | undefined;
   if (old) {
     prev = clone(old) as Record<string, unknown>;

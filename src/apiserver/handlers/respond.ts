@@ -61,8 +61,38 @@ export function writeList(
       metadata: listMeta(outcome),
       items: outcome.items.map((o) => partialObjectMetadata(o, apiVersion)),
     };
+  } else if (negotiated.format === "json" && outcome.json) {
+    writeJsonList(res, negotiated.contentType, list, listMeta(outcome), outcome.json);
+    return;
   } else {
     body = { kind: list.kind, apiVersion: list.apiVersion, metadata: listMeta(outcome), items: outcome.items };
   }
   writeNegotiated(res, 200, body, negotiated);
+}
+
+const COMMA = Buffer.from(",");
+const LIST_END = Buffer.from("]}");
+
+/** `JSON.stringify({kind, apiVersion, metadata, items})` with the items' JSON already at hand. */
+function writeJsonList(
+  res: ServerResponse,
+  contentType: string,
+  list: { readonly kind: string; readonly apiVersion: string },
+  metadata: Record<string, unknown>,
+  items: readonly Buffer[],
+): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  const head = JSON.stringify({ kind: list.kind, apiVersion: list.apiVersion, metadata });
+  const parts: Buffer[] = [Buffer.from(`${head.slice(0, -1)},"items":[`)];
+  items.forEach((item, i) => {
+    if (i > 0) parts.push(COMMA);
+    parts.push(item);
+  });
+  parts.push(LIST_END);
+  const data = Buffer.concat(parts);
+  res.writeHead(200, { "Content-Type": contentType, "Content-Length": data.length });
+  res.end(data);
 }

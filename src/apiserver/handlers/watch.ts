@@ -7,7 +7,8 @@ import type { ListSelection } from "../../api/selectors/index.js";
 import { badRequest, isStatusError, timeout, type StatusError } from "../../api/status.js";
 import type { Negotiated } from "../negotiate.js";
 import type { StoredObject } from "../object.js";
-import type { CacheEvent, CacheWatcher } from "../watchcache/cacher.js";
+import type { CachedObject, CacheEvent, CacheWatcher } from "../watchcache/cacher.js";
+import { cachedMatcher } from "../registry/list.js";
 import type { ResourceRequest } from "./context.js";
 import { shapeObject } from "./respond.js";
 
@@ -31,13 +32,14 @@ function formatKey(n: Negotiated): string {
       : "json";
 }
 
-/** An event with its objects as the request's version (sharing the event's memoized lines). */
-function viewOf(event: CacheEvent, view: (o: StoredObject) => StoredObject): CacheEvent {
-  return {
-    ...event,
-    object: view(event.object),
-    ...(event.prev !== undefined ? { prev: view(event.prev) } : {}),
-  };
+const LINE_END = Buffer.from("}\n");
+const LINE_START: Readonly<Record<string, Buffer>> = Object.fromEntries(
+  ["ADDED", "MODIFIED", "DELETED"].map((type) => [type, Buffer.from(`{"type":"${type}","object":`)]),
+);
+
+/** `{"type":…,"object":…}\n` with the object's JSON already at hand. */
+function jsonLine(type: string, item: CachedObject): Buffer {
+  return Buffer.concat([LINE_START[type]!, item.json, LINE_END]);
 }
 
 export async function serveWatch(r: ResourceRequest, selection: ListSelection, negotiated: Negotiated): Promise<void> {
@@ -130,44 +132,46 @@ export async function serveWatch(r: ResourceRequest, selection: ListSelection, n
     if (onlyName && object.metadata.name !== onlyName) return false;
     return selection.everything || selection.matches(object);
   };
-
-  const memo = (event: CacheEvent, variant: string, build: () => Buffer): Buffer => {
-    const k = `${key}|${variant}`;
-    let line = event.encoded.get(k);
-    if (!line) {
-      line = build();
-      event.encoded.set(k, line);
-    }
-    return line;
+  // Without conversion, selectors read the cached objects' labels and fields: nothing is decoded.
+  const matchCached = view ? undefined : cachedMatcher(selection, cacher, r.type);
+  const selectsCached = (item: CachedObject): boolean => {
+    if (namespace && item.field("metadata.namespace") !== namespace) return false;
+    if (onlyName && item.field("metadata.name") !== onlyName) return false;
+    return matchCached!(item);
   };
+  /** Plain JSON without conversion: the cached JSON is the event's object as is. */
+  const rawJson = !view && negotiated.transform.kind === "none";
+  const objectOf = (event: CacheEvent): StoredObject => (view ? view(event.object) : event.object);
+  const prevOf = (event: CacheEvent): StoredObject => (view ? view(event.prev!) : event.prev!);
+
+  const memo = (event: CacheEvent, variant: string, build: () => Buffer): Buffer =>
+    event.line(`${key}|${variant}`, build);
+  const line = (event: CacheEvent, type: string): Buffer =>
+    memo(event, type, () =>
+      rawJson ? jsonLine(type, event.item) : encode(type, shapeObject(objectOf(event), negotiated, table)),
+    );
 
   const watcher: CacheWatcher = {
-    onEvent(cacheEvent) {
+    onEvent(event) {
       if (closed) return;
-      const event = view ? viewOf(cacheEvent, view) : cacheEvent;
-      const cur = event.type !== "DELETED" && selects(event.object);
-      const old = event.prev !== undefined && selects(event.prev);
+      const hasPrev = event.prevItem !== undefined;
+      const selectsObject = (): boolean => (matchCached ? selectsCached(event.item) : selects(objectOf(event)));
+      const selectsPrev = (): boolean =>
+        hasPrev && (matchCached ? selectsCached(event.prevItem!) : selects(prevOf(event)));
       if (event.type === "DELETED") {
-        if (old || (event.prev === undefined && selects(event.object))) {
-          sendEvent(
-            event,
-            memo(event, "DELETED", () => encode("DELETED", shapeObject(event.object, negotiated, table))),
-          );
-        }
+        if (selectsPrev() || (!hasPrev && selectsObject())) sendEvent(event, line(event, "DELETED"));
         return;
       }
+      const cur = selectsObject();
+      const old = selectsPrev();
       if (cur) {
-        const type = old ? "MODIFIED" : "ADDED";
-        sendEvent(
-          event,
-          memo(event, type, () => encode(type, shapeObject(event.object, negotiated, table))),
-        );
+        sendEvent(event, line(event, old ? "MODIFIED" : "ADDED"));
       } else if (old) {
         // Left the selector: DELETED with the previous state at this event's resourceVersion.
         sendEvent(
           event,
           memo(event, "LEFT", () => {
-            const prev = event.prev!;
+            const prev = prevOf(event);
             const gone = { ...prev, metadata: { ...prev.metadata, resourceVersion: String(event.revision) } };
             return encode("DELETED", shapeObject(gone, negotiated, table));
           }),

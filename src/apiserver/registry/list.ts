@@ -4,7 +4,7 @@
  */
 import { badRequest, expired, fromStorageError, timeout } from "../../api/status.js";
 import { isStorageError } from "../../storage/errors.js";
-import type { Cacher } from "../watchcache/cacher.js";
+import type { CachedObject, Cacher } from "../watchcache/cacher.js";
 import type { StoredObject } from "../object.js";
 import type { ListSelection } from "../../api/selectors/index.js";
 import type { RegistryStore } from "./store.js";
@@ -20,7 +20,10 @@ export interface ListQuery {
 }
 
 export interface ListOutcome {
+  /** The objects (for answers from the watch cache, decoded on first access; shared: never mutate them). */
   readonly items: StoredObject[];
+  /** From the watch cache without conversion: the items' JSON, for answers written without decoding. */
+  readonly json?: readonly Buffer[];
   readonly resourceVersion: string;
   readonly continueToken?: string;
   readonly remainingItemCount?: number;
@@ -34,6 +37,21 @@ const FRESHNESS_WAIT_MS = 3000;
 export function matcher(selection: ListSelection): (object: StoredObject) => boolean {
   if (selection.everything) return () => true;
   return (object) => selection.matches(object);
+}
+
+/**
+ * `matcher` on the watch cache's compact objects: their labels and selectable fields, computed at insert for
+ * the cache's resource. Undefined when that is not the selection's resource (the objects must be decoded).
+ */
+export function cachedMatcher(
+  selection: ListSelection,
+  cacher: Cacher,
+  resource: { readonly group: string; readonly resource: string },
+): ((item: CachedObject) => boolean) | undefined {
+  if (selection.everything) return () => true;
+  if (cacher.resource.group !== resource.group || cacher.resource.resource !== resource.resource) return undefined;
+  const { label, field } = selection;
+  return (item) => label.matches(item.labels) && (field.empty || field.matches(item.fields));
 }
 
 function parseRevision(text: string, what: string): number {
@@ -71,18 +89,20 @@ export async function listObjects(
 
   if (cacher) {
     await cacher.ready();
-    if (rv === "0") return fromCache(registry, cacher, prefix, keep);
+    if (rv === "0") return fromCache(registry, cacher, prefix, query.selection, keep);
     if (rv === "") {
       // A consistent read: from the cache once it has caught up with the datastore, else the datastore.
       if (query.limit > 0) return fromStore(registry, prefix, keep, query.limit, 0, undefined, false, filtered);
       const now = await registry.store.currentRevision();
-      if (await cacher.waitFor(now, CONSISTENT_WAIT_MS)) return fromCache(registry, cacher, prefix, keep);
+      if (await cacher.waitFor(now, CONSISTENT_WAIT_MS)) {
+        return fromCache(registry, cacher, prefix, query.selection, keep);
+      }
       return fromStore(registry, prefix, keep, 0, 0, undefined, false, filtered);
     }
     if (!(await cacher.waitFor(revision, FRESHNESS_WAIT_MS))) {
       throw timeout(`Too large resource version: ${revision}, current: ${cacher.revision}`);
     }
-    return fromCache(registry, cacher, prefix, keep);
+    return fromCache(registry, cacher, prefix, query.selection, keep);
   }
   if (revision > 0) {
     const now = await registry.store.currentRevision();
@@ -96,8 +116,22 @@ function fromCache(
   registry: RegistryStore,
   cacher: Cacher,
   prefix: string,
+  selection: ListSelection,
   keep: (o: StoredObject) => boolean,
 ): ListOutcome {
+  const keepCached =
+    registry.storageVersion === undefined ? cachedMatcher(selection, cacher, registry.type) : undefined;
+  if (keepCached) {
+    const { items: cached, revision } = cacher.listCached(prefix, keepCached);
+    let items: StoredObject[] | undefined;
+    return {
+      get items() {
+        return (items ??= cacher.decodeAll(cached));
+      },
+      json: cached.map((item) => item.json),
+      resourceVersion: String(revision),
+    };
+  }
   if (registry.storageVersion === undefined) {
     const { items, revision } = cacher.list(prefix, keep);
     return { items, resourceVersion: String(revision) };

@@ -4,8 +4,10 @@
  * the few upstream differences the registry itself must know about; richer defaulting and validation live
  * in src/api and are plugged in through `prepareForCreate`/`validate`.
  */
+import type { Job } from "kubernetes-types/batch/v1.js";
 import type { ResourceType } from "../../api/resources/types.js";
 import type { FieldError } from "../../api/status.js";
+import { generateJobSelector } from "../../api/validation/index.js";
 import { fieldAt, isPlainObject, type StoredObject } from "../object.js";
 import { printerFor } from "../../api/printers/index.js";
 import type { TableConvertor } from "../table.js";
@@ -117,6 +119,9 @@ export function strategyFor(type: ResourceType, overrides: StrategyOverrides = {
       // kubelets register with status).
       if (statusSubresource && id !== "/nodes") object.status = {};
       if (id === "/pods") object.status = { phase: "Pending" };
+      // The Job strategy's generateSelector (upstream v1.33 runs it at the start of Validate, after the uid is
+      // assigned): spec.selector and the job-name/controller-uid template labels, before validation.
+      if (id === "batch/jobs") generateJobSelector(object as Job);
       if (id === "/namespaces") {
         object.status = { phase: "Active" };
         // Upstream's namespace PrepareForCreate: the "kubernetes" finalizer is always there at first.

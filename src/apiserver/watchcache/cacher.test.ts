@@ -109,6 +109,46 @@ describe("watch cache", () => {
     w.stop();
   });
 
+  it("keeps objects compact: their JSON as served plus labels and selectable fields; decodes on demand", async () => {
+    const kv = await registry.store.create(
+      registry.key("", "labelled"),
+      Buffer.from(JSON.stringify({ metadata: { name: "labelled", labels: { app: "x" } }, spec: { capacity: {} } })),
+    );
+    assert.ok(await cacher.waitFor(kv.modRevision, 2000));
+    const item = cacher.getCached(registry.key("", "labelled"))!;
+    const object = cacher.get(registry.key("", "labelled"))!;
+    assert.equal(item.json.toString(), JSON.stringify(object));
+    assert.equal(item.revision, kv.modRevision);
+    assert.deepEqual(item.labels, { app: "x" });
+    assert.deepEqual(item.fields, { "metadata.name": "labelled" });
+    assert.equal(object.metadata.resourceVersion, String(kv.modRevision));
+    assert.equal(cacher.get(registry.key("", "labelled")), object, "decoded objects are memoized");
+    const listed = cacher.listCached(registry.prefix(""), (i) => i.labels?.["app"] === "x");
+    assert.deepEqual(
+      listed.items.map((i) => i.key),
+      [registry.key("", "labelled")],
+    );
+  });
+
+  it("the decoded-object memo is bounded", async () => {
+    const small = new Cacher({
+      store,
+      prefix: registry.prefix(""),
+      decode: registry.decode,
+      log: logger("test"),
+      decodedCapacity: 2,
+    });
+    await small.ready();
+    const keys = small.listCached(registry.prefix(""), () => true).items.map((i) => i.key);
+    assert.ok(keys.length > 3);
+    const first = small.get(keys[0]!)!;
+    for (const key of keys.slice(1)) small.get(key);
+    const again = small.get(keys[0]!)!;
+    assert.notEqual(again, first, "evicted, decoded again");
+    assert.deepEqual(again, first);
+    small.stop();
+  });
+
   it("progress moves the revision without events under the prefix", async () => {
     const before = cacher.revision;
     await store.create("/registry/core/other/x", Buffer.from("{}"));

@@ -2,26 +2,93 @@
  * The watch cache of one resource prefix, like upstream's cacher (staging/src/k8s.io/apiserver/pkg/storage/
  * cacher): ONE datastore watch keeps the current objects and a bounded window of recent events in memory.
  * LIST with resourceVersion "0" (or "" once caught up) and every WATCH are served from here; each event
- * memoizes its serialized forms so N watchers cost one encode per format.
+ * memoizes its serialized forms while it is fanned out, so N watchers cost one encode per format.
+ *
+ * Objects are kept compact (a `CachedObject`): their JSON as served (off-heap bytes, written as is into LIST
+ * and watch answers) plus what selectors need (labels and the resource's selectable fields, computed once
+ * at insert). Decoded objects are made on demand and kept in a small LRU; they are shared, never mutate them.
  */
 import type { KeyValue, Store, Watch, WatchEvent } from "../../storage/types.js";
 import { StorageError } from "../../storage/errors.js";
 import { expired, type StatusError } from "../../api/status.js";
+import { selectableFields, type SelectableResource } from "../../api/selectors/index.js";
 import type { Logger } from "../../util/log.js";
 import type { StoredObject } from "../object.js";
 
 export type CacheEventType = "ADDED" | "MODIFIED" | "DELETED";
 
-export interface CacheEvent {
-  readonly type: CacheEventType;
-  readonly revision: number;
-  readonly key: string;
-  /** The new object; for DELETED the last state, with resourceVersion = the delete's revision. */
-  readonly object: StoredObject;
-  /** The object before this change (MODIFIED, DELETED). */
-  readonly prev?: StoredObject;
-  /** Serialized forms by (format, variant), filled by the first watcher that needs each one. */
-  readonly encoded: Map<string, Buffer>;
+/** One object as the cache holds it: its JSON (storage version, resourceVersion set) and selector attributes. */
+export class CachedObject {
+  constructor(
+    readonly key: string,
+    /** `JSON.stringify(object)`: the exact bytes a JSON answer carries for it. Read-only. */
+    readonly json: Buffer,
+    /** Its resourceVersion. */
+    readonly revision: number,
+    /** metadata.labels (undefined when absent). */
+    readonly labels: Readonly<Record<string, string>> | undefined,
+    /** Names of its selectable fields (one array shared by every object with the same set). */
+    private readonly fieldNames: readonly string[],
+    private readonly fieldValues: readonly string[],
+  ) {}
+
+  /** One selectable field of the cache's resource (metadata.name, metadata.namespace, …); undefined if unset. */
+  field(name: string): string | undefined {
+    const i = this.fieldNames.indexOf(name);
+    return i < 0 ? undefined : this.fieldValues[i];
+  }
+
+  /** The selectable field set of the cache's resource, for field selectors (built on each call). */
+  get fields(): Record<string, string> {
+    const fields: Record<string, string> = {};
+    this.fieldNames.forEach((name, i) => (fields[name] = this.fieldValues[i]!));
+    return fields;
+  }
+}
+
+/** Decodes cached objects (memoized in a small LRU); decoded objects are shared, never mutate them. */
+interface Decoder {
+  object(item: CachedObject): StoredObject;
+}
+
+export class CacheEvent {
+  private lines: Map<string, Buffer> | undefined;
+
+  constructor(
+    readonly type: CacheEventType,
+    readonly revision: number,
+    readonly key: string,
+    /** The new object; for DELETED the last state, with resourceVersion = the delete's revision. */
+    readonly item: CachedObject,
+    /** The object before this change (MODIFIED, DELETED). */
+    readonly prevItem: CachedObject | undefined,
+    private readonly decoder: Decoder,
+  ) {}
+
+  /** `item` decoded (shared: never mutate it). */
+  get object(): StoredObject {
+    return this.decoder.object(this.item);
+  }
+
+  /** `prevItem` decoded (shared: never mutate it). */
+  get prev(): StoredObject | undefined {
+    return this.prevItem && this.decoder.object(this.prevItem);
+  }
+
+  /** A serialized form by (format, variant), built by the first watcher that needs it during the fan-out. */
+  line(key: string, build: () => Buffer): Buffer {
+    let line = this.lines?.get(key);
+    if (!line) {
+      line = build();
+      (this.lines ??= new Map()).set(key, line);
+    }
+    return line;
+  }
+
+  /** Drops the memoized lines (after the live fan-out; replays rebuild them). */
+  release(): void {
+    this.lines = undefined;
+  }
 }
 
 export interface CacheWatcher {
@@ -36,22 +103,34 @@ export interface CacherOptions {
   readonly store: Store;
   readonly prefix: string;
   readonly decode: (kv: KeyValue) => StoredObject;
+  /** Whose selectable fields `CachedObject.fields` holds (default: only metadata.name and metadata.namespace). */
+  readonly resource?: SelectableResource;
   readonly log: Logger;
   /** Events kept for watches that resume from an older resourceVersion (default 4096). */
   readonly capacity?: number;
-}
-
-interface Entry {
-  readonly key: string;
-  readonly object: StoredObject;
-  /** Serialized ADDED lines for watches that start from the current state (shared like event lines). */
-  readonly encoded: Map<string, Buffer>;
+  /** Decoded objects kept (default 128). */
+  readonly decodedCapacity?: number;
 }
 
 const LIST_PAGE = 10_000;
 
-export class Cacher {
-  private readonly objects = new Map<string, Entry>();
+/**
+ * The string's UTF-8 in a Buffer of its own: `Buffer.from` slices small strings out of a shared 8 KiB pool,
+ * and one long-lived slice keeps the whole slab (mostly other requests' garbage) alive.
+ */
+function unpooled(text: string): Buffer {
+  const buffer = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
+  buffer.write(text);
+  return buffer;
+}
+const NO_RESOURCE: SelectableResource = { group: "", resource: "" };
+
+export class Cacher implements Decoder {
+  private readonly objects = new Map<string, CachedObject>();
+  /** Decoded objects, least recently used first. */
+  private readonly decoded = new Map<CachedObject, StoredObject>();
+  /** Selectable field name lists, shared by the objects that have the same set. */
+  private readonly fieldShapes = new Map<string, readonly string[]>();
   private events: CacheEvent[] = [];
   /** Watches from a revision at or above this one can be served from `events`. */
   private windowStart = 0;
@@ -61,10 +140,15 @@ export class Cacher {
   private storeWatch: Watch | undefined;
   private stopped = false;
   private readonly capacity: number;
+  private readonly decodedCapacity: number;
   private readonly started: Promise<void>;
+  /** The resource whose selectable fields the cached objects carry. */
+  readonly resource: SelectableResource;
 
   constructor(private readonly options: CacherOptions) {
     this.capacity = options.capacity ?? 4096;
+    this.decodedCapacity = Math.max(1, options.decodedCapacity ?? 128);
+    this.resource = options.resource ?? NO_RESOURCE;
     this.started = this.startWithRetry();
     this.started.catch(() => undefined);
   }
@@ -98,9 +182,59 @@ export class Cacher {
     }
   }
 
+  /** A datastore value as a compact cached object (the decoded form goes to the LRU). */
+  private compact(kv: KeyValue): CachedObject {
+    const object = this.options.decode(kv);
+    const labels = object.metadata.labels; // as is: selectors see exactly what they saw on the object
+    const fields = selectableFields(this.resource, object);
+    const names = Object.keys(fields);
+    const shape = names.join("\n");
+    let shared = this.fieldShapes.get(shape);
+    if (!shared) this.fieldShapes.set(shape, (shared = names));
+    const item = new CachedObject(
+      kv.key,
+      unpooled(JSON.stringify(object)),
+      Number(object.metadata.resourceVersion ?? 0),
+      labels as Readonly<Record<string, string>> | undefined,
+      shared,
+      Object.values(fields),
+    );
+    this.remember(item, object);
+    return item;
+  }
+
+  private remember(item: CachedObject, object: StoredObject): void {
+    this.decoded.set(item, object);
+    if (this.decoded.size > this.decodedCapacity) {
+      this.decoded.delete(this.decoded.keys().next().value as CachedObject);
+    }
+  }
+
+  /** A cached object decoded (from the LRU, else parsed and remembered). Shared: never mutate it. */
+  object(item: CachedObject): StoredObject {
+    let object = this.decoded.get(item);
+    if (object) {
+      this.decoded.delete(item);
+      this.decoded.set(item, object);
+      return object;
+    }
+    object = JSON.parse(item.json.toString("utf8")) as StoredObject;
+    this.remember(item, object);
+    return object;
+  }
+
+  /**
+   * Cached objects decoded: through the LRU when they all fit in it (small resources stay decoded, e.g. the
+   * PriorityClasses admission lists on every pod create), else without disturbing it. Shared: never mutate.
+   */
+  decodeAll(items: readonly CachedObject[]): StoredObject[] {
+    if (items.length <= this.decodedCapacity) return items.map((item) => this.object(item));
+    return items.map((item) => this.decoded.get(item) ?? (JSON.parse(item.json.toString("utf8")) as StoredObject));
+  }
+
   /** List everything at one revision, then watch from it. */
   private async load(): Promise<void> {
-    const { store, prefix, decode } = this.options;
+    const { store, prefix } = this.options;
     const first = await store.list(prefix, { limit: LIST_PAGE });
     const revision = first.revision;
     const items = [...first.items];
@@ -111,7 +245,8 @@ export class Cacher {
       more = page.more;
     }
     this.objects.clear();
-    for (const kv of items) this.objects.set(kv.key, { key: kv.key, object: decode(kv), encoded: new Map() });
+    this.decoded.clear();
+    for (const kv of items) this.objects.set(kv.key, this.compact(kv));
     this.events = [];
     this.windowStart = revision;
     this.setRevision(revision);
@@ -127,28 +262,22 @@ export class Cacher {
 
   private apply(events: readonly WatchEvent[]): void {
     for (const ev of events) {
-      let object: StoredObject;
+      let item: CachedObject;
       try {
-        object = this.options.decode(ev.kv);
+        item = this.compact(ev.kv);
       } catch (err) {
         this.options.log.error({ err, key: ev.kv.key }, "watch cache: undecodable value skipped");
         continue;
       }
-      const prev = this.objects.get(ev.kv.key)?.object;
+      const prev = this.objects.get(ev.kv.key);
       const type: CacheEventType = ev.type === "create" ? "ADDED" : ev.type === "update" ? "MODIFIED" : "DELETED";
       if (type === "DELETED") this.objects.delete(ev.kv.key);
-      else this.objects.set(ev.kv.key, { key: ev.kv.key, object, encoded: new Map() });
-      const event: CacheEvent = {
-        type,
-        revision: ev.kv.modRevision,
-        key: ev.kv.key,
-        object,
-        ...(prev ? { prev } : {}),
-        encoded: new Map(),
-      };
+      else this.objects.set(ev.kv.key, item);
+      const event = new CacheEvent(type, ev.kv.modRevision, ev.kv.key, item, prev, this);
       this.events.push(event);
       this.current = Math.max(this.current, event.revision);
       for (const w of this.watchers) w.onEvent(event);
+      event.release();
     }
     if (this.events.length > this.capacity) {
       const drop = this.events.length - this.capacity;
@@ -187,21 +316,33 @@ export class Cacher {
     void this.startWithRetry().catch(() => undefined);
   }
 
-  /** Objects under `prefix` (the whole resource or one namespace), in key order, at `revision`. */
-  list(prefix: string, keep: (object: StoredObject) => boolean): { items: StoredObject[]; revision: number } {
+  /** Cached objects under `prefix` (the whole resource or one namespace), in key order, at `revision`. */
+  listCached(prefix: string, keep: (item: CachedObject) => boolean): { items: CachedObject[]; revision: number } {
     const keys: string[] = [];
     for (const key of this.objects.keys()) if (key.startsWith(prefix)) keys.push(key);
     keys.sort();
-    const items: StoredObject[] = [];
+    const items: CachedObject[] = [];
     for (const key of keys) {
-      const object = this.objects.get(key)!.object;
-      if (keep(object)) items.push(object);
+      const item = this.objects.get(key)!;
+      if (keep(item)) items.push(item);
     }
     return { items, revision: this.current };
   }
 
+  /** Objects under `prefix`, decoded, in key order, at `revision`. Shared: never mutate them. */
+  list(prefix: string, keep: (object: StoredObject) => boolean): { items: StoredObject[]; revision: number } {
+    const { items: cached, revision } = this.listCached(prefix, () => true);
+    return { items: this.decodeAll(cached).filter(keep), revision };
+  }
+
+  getCached(key: string): CachedObject | undefined {
+    return this.objects.get(key);
+  }
+
+  /** The object at `key`, decoded. Shared: never mutate it. */
   get(key: string): StoredObject | undefined {
-    return this.objects.get(key)?.object;
+    const item = this.objects.get(key);
+    return item && this.object(item);
   }
 
   /** Wait until the cache has seen `revision` (true) or `timeoutMs` passed (false). */
@@ -231,20 +372,18 @@ export class Cacher {
     if (fromRevision === 0) {
       const keys = [...this.objects.keys()].sort();
       for (const key of keys) {
-        const entry = this.objects.get(key)!;
-        watcher.onEvent({
-          type: "ADDED",
-          revision: Number(entry.object.metadata.resourceVersion ?? 0),
-          key,
-          object: entry.object,
-          encoded: entry.encoded,
-        });
+        const item = this.objects.get(key)!;
+        watcher.onEvent(new CacheEvent("ADDED", item.revision, key, item, undefined, this));
       }
     } else {
       if (fromRevision < this.windowStart) {
         throw expired(`too old resource version: ${fromRevision} (${this.windowStart})`);
       }
-      for (const event of this.events) if (event.revision > fromRevision) watcher.onEvent(event);
+      for (const event of this.events) {
+        if (event.revision <= fromRevision) continue;
+        watcher.onEvent(event);
+        event.release();
+      }
     }
     this.watchers.add(watcher);
     return { stop: () => void this.watchers.delete(watcher) };
