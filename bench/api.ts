@@ -1,7 +1,8 @@
 /**
  * `npm run bench:api`: the API server benchmark (see bench/README.md).
  *
- * Runs the real `skiff server` (HTTPS, admin client certificate) twice, first on its embedded SQLite, then on
+ * Runs the real `skiff server` (HTTPS, admin client certificate; the API server alone, without the scheduler
+ * and controller manager) twice, first on its embedded SQLite, then on
  * a fresh real etcd, and drives it from this process with keep-alive HTTPS clients:
  *   - server RSS after boot (0 pods), then 10,000 pods created at 64 clients, RSS again: KB per stored pod;
  *   - LIST of the 10,000 pods (JSON, no limit), p50/p99; and the full walk with limit=500;
@@ -68,7 +69,13 @@ async function runBackend(backend: Backend, config: Config): Promise<Run> {
     run.phase = "start etcd";
     if (backend === "etcd") etcd = await startEtcd();
     run.phase = "start server";
-    const args = ["--disable-agent", ...(etcd === undefined ? [] : ["--datastore-endpoint", etcd.endpoint])];
+    // The API server alone: the scheduler and controller manager (measured by bench:scheduler) stay off.
+    const args = [
+      "--disable-agent",
+      "--disable-scheduler",
+      "--disable-controller-manager",
+      ...(etcd === undefined ? [] : ["--datastore-endpoint", etcd.endpoint]),
+    ];
     const bootStart = nowMs();
     server = await startSkiffServer({ args });
     run.metrics.bootMs = nowMs() - bootStart;
