@@ -373,3 +373,55 @@ describe("defaults: other groups", () => {
     assert.equal((rb.roleRef as Record<string, unknown>).apiGroup, "rbac.authorization.k8s.io");
   });
 });
+
+describe("defaults: HorizontalPodAutoscaler", () => {
+  const hpa = { group: "autoscaling", version: "v2", kind: "HorizontalPodAutoscaler" };
+  it("autoscaling/v2: minReplicas, the CPU 80% metric, and behavior rules once behavior is set", () => {
+    const bare = {
+      apiVersion: "autoscaling/v2",
+      kind: "HorizontalPodAutoscaler",
+      spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "web" }, maxReplicas: 5 },
+    } as Record<string, unknown> & { spec: Record<string, unknown> };
+    applyDefaults(hpa, bare);
+    assert.equal(bare.spec.minReplicas, 1);
+    assert.deepEqual(bare.spec.metrics, [
+      { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 80 } } },
+    ]);
+    assert.equal(bare.spec.behavior, undefined, "no behavior, no behavior defaults");
+
+    const tuned = {
+      apiVersion: "autoscaling/v2",
+      kind: "HorizontalPodAutoscaler",
+      spec: {
+        maxReplicas: 5,
+        metrics: [
+          { type: "Pods", pods: { metric: { name: "qps" }, target: { type: "AverageValue", averageValue: "1" } } },
+        ],
+        behavior: { scaleDown: { stabilizationWindowSeconds: 60 } },
+      },
+    } as Record<string, unknown> & { spec: Record<string, unknown> };
+    applyDefaults(hpa, tuned);
+    assert.equal((tuned.spec.metrics as unknown[]).length, 1, "given metrics are kept");
+    assert.deepEqual(tuned.spec.behavior, {
+      scaleDown: {
+        stabilizationWindowSeconds: 60,
+        selectPolicy: "Max",
+        policies: [{ type: "Percent", value: 100, periodSeconds: 15 }],
+      },
+      scaleUp: {
+        stabilizationWindowSeconds: 0,
+        selectPolicy: "Max",
+        policies: [
+          { type: "Pods", value: 4, periodSeconds: 15 },
+          { type: "Percent", value: 100, periodSeconds: 15 },
+        ],
+      },
+    });
+  });
+
+  it("autoscaling/v1: only minReplicas (v1 has no metrics list; the controller assumes 80% CPU)", () => {
+    const v1 = { apiVersion: "autoscaling/v1", kind: "HorizontalPodAutoscaler", spec: { maxReplicas: 3 } };
+    applyDefaults({ group: "autoscaling", version: "v1", kind: "HorizontalPodAutoscaler" }, v1);
+    assert.deepEqual(v1.spec, { maxReplicas: 3, minReplicas: 1 });
+  });
+});

@@ -33,9 +33,39 @@ export function defaultStorageClass(sc: Obj): void {
   defPointer(sc, "volumeBindingMode", "Immediate");
 }
 
-/** autoscaling SetDefaults_HorizontalPodAutoscaler: minReplicas 1 (v2 behavior defaults not applied). */
+/**
+ * autoscaling SetDefaults_HorizontalPodAutoscaler: minReplicas 1; in autoscaling/v2 also the CPU 80% metric when
+ * none is given and, when `behavior` is set, its missing rules (SetDefaults_HorizontalPodAutoscalerBehavior).
+ */
 export function defaultHorizontalPodAutoscaler(hpa: Obj): void {
-  defPointer(child(hpa, "spec"), "minReplicas", 1);
+  const spec = child(hpa, "spec");
+  defPointer(spec, "minReplicas", 1);
+  if (hpa.apiVersion !== "autoscaling/v2") return;
+  if (!Array.isArray(spec.metrics) || spec.metrics.length === 0) {
+    spec.metrics = [
+      { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 80 } } },
+    ];
+  }
+  const behavior = maybe(spec, "behavior");
+  if (!behavior) return;
+  behavior.scaleUp = scalingRules(maybe(behavior, "scaleUp"), 0, [
+    { type: "Pods", value: 4, periodSeconds: 15 },
+    { type: "Percent", value: 100, periodSeconds: 15 },
+  ]);
+  // Scale-down stabilization stays unset: the controller's --horizontal-pod-autoscaler-downscale-stabilization applies.
+  behavior.scaleDown = scalingRules(maybe(behavior, "scaleDown"), undefined, [
+    { type: "Percent", value: 100, periodSeconds: 15 },
+  ]);
+}
+
+/** GenerateHPAScaleUpRules / GenerateHPAScaleDownRules: missing fields of one direction's rules. */
+function scalingRules(rules: Obj | undefined, stabilizationWindowSeconds: number | undefined, policies: Obj[]): Obj {
+  const out: Obj = { ...(rules ?? {}) };
+  if (stabilizationWindowSeconds !== undefined)
+    defPointer(out, "stabilizationWindowSeconds", stabilizationWindowSeconds);
+  defPointer(out, "selectPolicy", "Max");
+  if (out.policies === undefined || out.policies === null) out.policies = policies;
+  return out;
 }
 
 /** discovery/v1 SetDefaults_EndpointPort. */

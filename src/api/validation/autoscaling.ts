@@ -255,8 +255,9 @@ function validateScalingRules(rules: HPAScalingRules | undefined | null, path: s
     errs.push(notSupported(`${path}.selectPolicy`, rules.selectPolicy, SELECT_POLICIES));
   }
   const policies = rules.policies ?? [];
-  // Upstream's v2 defaulting fills nil policies (GenerateHPAScaleUpRules/ScaleDownRules) before validation; our
-  // defaults do not (yet), so only an explicitly empty list is an error here, as it is upstream.
+  // v2 defaulting (src/api/defaults/other.ts, as upstream's GenerateHPAScaleUpRules/ScaleDownRules) fills nil
+  // policies before validation; behavior carried over from an autoscaling/v1 request's annotation is not
+  // defaulted here, so only an explicitly empty list is an error, as it is upstream.
   if (rules.policies !== undefined && rules.policies !== null && policies.length === 0) {
     errs.push(required(`${path}.policies`, "must specify at least one Policy"));
   }
