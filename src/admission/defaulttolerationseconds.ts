@@ -7,9 +7,7 @@
 import type { Pod, Toleration } from "kubernetes-types/core/v1.js";
 import type { AdmissionAttributes, AdmissionPlugin } from "../apiserver/admission.js";
 import type { StoredObject } from "../apiserver/object.js";
-
-export const TAINT_NODE_NOT_READY = "node.kubernetes.io/not-ready";
-export const TAINT_NODE_UNREACHABLE = "node.kubernetes.io/unreachable";
+import { TAINT_NOT_READY, TAINT_UNREACHABLE } from "../api/taints.js";
 
 /** True when `toleration` covers the NoExecute taint `key` (an empty key or effect matches any, as upstream). */
 function toleratesNoExecute(toleration: Toleration, key: string): boolean {
@@ -32,8 +30,8 @@ export function addDefaultTolerations(pod: Pod, seconds: number | DefaultTolerat
   const tolerations = spec.tolerations ?? [];
   const added: Toleration[] = [];
   for (const [key, tolerationSeconds] of [
-    [TAINT_NODE_NOT_READY, each.notReady],
-    [TAINT_NODE_UNREACHABLE, each.unreachable],
+    [TAINT_NOT_READY, each.notReady],
+    [TAINT_UNREACHABLE, each.unreachable],
   ] as const) {
     if (tolerations.some((t) => toleratesNoExecute(t, key))) continue;
     added.push({ key, operator: "Exists", effect: "NoExecute", tolerationSeconds });

@@ -19,6 +19,7 @@ import type {
   Resource,
   ResourceClient,
 } from "./types.js";
+import { sleep } from "./time.js";
 
 export interface InformerFactoryOptions {
   readonly log?: Logger;
@@ -42,20 +43,6 @@ const EMPTY: never[] = [];
 
 function isExpired(error: unknown): boolean {
   return isStatusError(error) && (error.code === 410 || error.status.reason === "Expired");
-}
-
-/** Waits `ms`, or less when `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
 }
 
 export class SharedInformer<T extends KubeObject> implements Informer<T>, Lister<T> {

@@ -9,6 +9,7 @@ import { isStatusError } from "../api/status.js";
 import type { Logger } from "../util/log.js";
 import { leases } from "./resources.js";
 import type { Client } from "./types.js";
+import { microTime, sleep } from "./time.js";
 
 export interface LeaderElectionOptions {
   readonly client: Client;
@@ -25,24 +26,6 @@ export interface LeaderElectionOptions {
   /** How often candidates try to acquire and the leader renews (default 2 s). */
   readonly retryPeriodMs?: number;
   readonly log: Logger;
-}
-
-/** metav1.MicroTime: RFC 3339 with microseconds. */
-function microTime(date: Date = new Date()): string {
-  return date.toISOString().replace("Z", "000Z");
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
 }
 
 /** The parts of a Lease that make its leader election record; a change to any of them renews the observation. */

@@ -15,7 +15,8 @@ import type {
 } from "kubernetes-types/autoscaling/v2.js";
 import type { FieldError } from "../status.js";
 import { forbidden, invalid, notSupported, required } from "./errors.js";
-import { isDNS1123Label, isQualifiedName, nameIsDNSSubdomain, nameIsPathSegment } from "./names.js";
+import { validateContainerResourceName } from "./container.js";
+import { isDNS1123Label, nameIsDNSSubdomain, nameIsPathSegment } from "./names.js";
 import { validateObjectMeta, validateObjectMetaUpdate } from "./objectmeta.js";
 import { isNegative, parseQuantity } from "./quantity.js";
 
@@ -133,41 +134,6 @@ function validateResourceSource(src: ResourceMetricSource, path: string): FieldE
   if (!src.name) errs.push(required(`${path}.name`, "must specify a resource name"));
   errs.push(...validateMetricTarget(src.target, `${path}.target`));
   errs.push(...utilizationOrValue(src.target, path));
-  return errs;
-}
-
-const STANDARD_CONTAINER_RESOURCES = new Set(["cpu", "memory", "ephemeral-storage"]);
-const STANDARD_RESOURCES = new Set([
-  ...STANDARD_CONTAINER_RESOURCES,
-  "requests.cpu",
-  "requests.memory",
-  "requests.ephemeral-storage",
-  "limits.cpu",
-  "limits.memory",
-  "limits.ephemeral-storage",
-  "pods",
-  "services",
-  "replicationcontrollers",
-  "resourcequotas",
-  "secrets",
-  "persistentvolumeclaims",
-  "storage",
-  "requests.storage",
-  "services.nodeports",
-  "services.loadbalancers",
-  "configmaps",
-]);
-
-/** core/v1 ValidateContainerResourceName (extended-resource naming of qualified names not checked). */
-function validateContainerResourceName(name: string, path: string): FieldError[] {
-  const hugePages = name.startsWith("hugepages-");
-  const errs = isQualifiedName(name).map((m) => invalid(path, name, m));
-  if (errs.length === 0 && !name.includes("/") && !STANDARD_RESOURCES.has(name) && !hugePages) {
-    errs.push(invalid(path, name, "must be a standard resource type or fully qualified"));
-  }
-  if (!name.includes("/") && !STANDARD_CONTAINER_RESOURCES.has(name) && !hugePages) {
-    errs.push(invalid(path, name, "must be a standard resource for containers"));
-  }
   return errs;
 }
 

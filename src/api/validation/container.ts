@@ -251,7 +251,8 @@ const isHugePages = (name: string): boolean => name.startsWith("hugepages-");
 const isNative = (name: string): boolean => !name.includes("/") || name.includes("kubernetes.io/");
 const overcommitAllowed = (name: string): boolean => isNative(name) && !isHugePages(name);
 
-function validateContainerResourceName(name: string, path: string): FieldError[] {
+/** core/v1 ValidateContainerResourceName (also used for HPA container resource metrics). */
+export function validateContainerResourceName(name: string, path: string): FieldError[] {
   const errs = isQualifiedName(name).map((m) => invalid(path, name, m));
   if (errs.length === 0 && !name.includes("/") && !STANDARD_RESOURCES.has(name) && !isHugePages(name)) {
     errs.push(invalid(path, name, "must be a standard resource type or fully qualified"));

@@ -6,7 +6,7 @@
  */
 import type { DaemonSet } from "kubernetes-types/apps/v1.js";
 import type { Node, NodeSelectorRequirement, NodeSelectorTerm, Pod, PodSpec, Taint } from "kubernetes-types/core/v1.js";
-import { findUntoleratedTaint } from "../util/taints.js";
+import { findUntoleratedTaint } from "../../api/taints.js";
 import { newDaemonPodSpec } from "./template.js";
 
 function requirementMatches(req: NodeSelectorRequirement, values: Readonly<Record<string, string>>): boolean {

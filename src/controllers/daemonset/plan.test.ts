@@ -4,7 +4,7 @@ import { describe, it } from "node:test";
 import type { DaemonSet } from "kubernetes-types/apps/v1.js";
 import type { Node, Pod, Taint } from "kubernetes-types/core/v1.js";
 import { FailedPodBackoff } from "./backoff.js";
-import { findUntoleratedTaint, toleratesTaint } from "../util/taints.js";
+import { findUntoleratedTaint, toleratesTaint } from "../../api/taints.js";
 import { nodeShouldRunDaemonPod, targetNodeName } from "./eligibility.js";
 import { nodesToDaemonPods, planManage } from "./manage.js";
 import { daemonPodTemplate, replaceNodeNameAffinity } from "./template.js";

@@ -16,7 +16,7 @@ import {
   TAINT_PID_PRESSURE,
   TAINT_UNREACHABLE,
   TAINT_UNSCHEDULABLE,
-} from "../util/taints.js";
+} from "../../api/taints.js";
 
 /** extensions.DaemonSetTemplateGenerationKey. */
 export const TEMPLATE_GENERATION_LABEL = "pod-template-generation";

@@ -15,6 +15,7 @@ import { keyOf } from "../util/pods.js";
 import { NodeHealthTracker } from "./health.js";
 import { DEFAULT_NODE_LIFECYCLE_TUNABLES, NodeMonitor, type NodeLifecycleTunables } from "./monitor.js";
 import { TaintEvictionTracker, noExecuteTaints } from "./taintmanager.js";
+import { sleep } from "../../client/time.js";
 
 export const NODE_NAME_INDEX = "spec.nodeName";
 
@@ -25,20 +26,6 @@ function indexPodsByNode(informer: Informer<Pod>): void {
   } catch {
     // Already indexed under the same name, by the same rule.
   }
-}
-
-/** Sleeps `ms` or until `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
 }
 
 /** Runs `fn` every `periodMs` (after it finishes) until `signal` aborts; errors are logged. */

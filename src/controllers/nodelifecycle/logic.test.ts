@@ -6,7 +6,7 @@ import { NodeHealthTracker } from "./health.js";
 import { computeZoneState } from "./monitor.js";
 import { evictionDecision } from "./taintmanager.js";
 import { RateLimitedTimedQueue } from "./taintqueue.js";
-import { matchingTolerations, toleratesTaint } from "../util/taints.js";
+import { matchingTolerations, toleratesTaint } from "../../api/taints.js";
 import { desiredNoScheduleTaints, noScheduleTaintDiff, swapTaints } from "./taints.js";
 
 const unreachable: Taint = { key: "node.kubernetes.io/unreachable", effect: "NoExecute" };

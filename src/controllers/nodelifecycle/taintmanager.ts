@@ -9,7 +9,7 @@ import type { Node, Pod, Taint } from "kubernetes-types/core/v1.js";
 import { isStatusError } from "../../api/status.js";
 import { pods } from "../../client/resources.js";
 import type { Client, EventRecorder, Lister } from "../../client/types.js";
-import { matchingTolerations } from "../util/taints.js";
+import { matchingTolerations } from "../../api/taints.js";
 import { nowTime } from "./writes.js";
 
 export type EvictionDecision =

@@ -14,12 +14,12 @@ import { WorkQueue, runWorkers } from "../../client/workqueue.js";
 import type { Logger } from "../../util/log.js";
 import { PodIpPool, nodeInternalIp, nodePodCidr } from "./ipam.js";
 import { WriteLimiter } from "./limiter.js";
+import { microTime } from "../../client/time.js";
 import {
   DEFAULT_CAPACITY,
   NODE_LEASE_NAMESPACE,
   isoSeconds,
   leaseObject,
-  microTime,
   nextConditions,
   nodeObject,
   nodeStatus,

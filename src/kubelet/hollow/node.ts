@@ -144,11 +144,6 @@ export function leaseObject(node: Node, now: string): Lease {
   };
 }
 
-/** MicroTime as the API writes it (RFC 3339 with microseconds). */
-export function microTime(date: Date = new Date()): string {
-  return date.toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");
-}
-
 /** Time as the API writes it (RFC 3339, seconds). */
 export function isoSeconds(date: Date = new Date()): string {
   return date.toISOString().replace(/\.\d{3}Z$/, "Z");

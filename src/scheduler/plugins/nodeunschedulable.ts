@@ -3,7 +3,7 @@
  * node.kubernetes.io/unschedulable:NoSchedule (upstream plugins/nodeunschedulable).
  */
 import { unresolvable, type Plugin } from "../framework.js";
-import { tolerationsTolerateTaint } from "../taints.js";
+import { tolerationsTolerateTaint } from "../../api/taints.js";
 
 export const ERR_REASON_UNSCHEDULABLE = "node(s) were unschedulable";
 const UNSCHEDULABLE_TAINT = { key: "node.kubernetes.io/unschedulable", effect: "NoSchedule" };

@@ -11,7 +11,7 @@ import type { NodeInfo } from "../nodeinfo.js";
 import { matchesRequiredNodeAffinity } from "../nodeselector.js";
 import type { PodInfo } from "../podinfo.js";
 import type { Snapshot } from "../snapshot.js";
-import { findUntoleratedTaint } from "../taints.js";
+import { findUntoleratedTaint } from "../../api/taints.js";
 
 export const ERR_REASON_CONSTRAINTS_NOT_MATCH = "node(s) didn't match pod topology spread constraints";
 export const ERR_REASON_NODE_LABEL_NOT_MATCH = `${ERR_REASON_CONSTRAINTS_NOT_MATCH} (missing required label)`;
@@ -76,7 +76,11 @@ function includesNode(c: Constraint, pod: Pod, node: Node): boolean {
   if (c.honorNodeAffinity && !matchesRequiredNodeAffinity(pod, node)) return false;
   if (
     c.honorTaints &&
-    findUntoleratedTaint(node.spec?.taints, pod.spec?.tolerations, (e) => e === "NoSchedule" || e === "NoExecute")
+    findUntoleratedTaint(
+      node.spec?.taints,
+      pod.spec?.tolerations,
+      (t) => t.effect === "NoSchedule" || t.effect === "NoExecute",
+    )
   ) {
     return false;
   }

@@ -3,7 +3,7 @@
  * NoExecute taint; Score counts untolerated PreferNoSchedule taints, normalized reversed (fewer is better).
  */
 import { defaultNormalizeScore, unresolvable, type Plugin } from "../framework.js";
-import { findUntoleratedTaint, tolerationsTolerateTaint } from "../taints.js";
+import { findUntoleratedTaint, tolerationsTolerateTaint } from "../../api/taints.js";
 
 export const taintToleration: Plugin = {
   name: "TaintToleration",
@@ -12,7 +12,7 @@ export const taintToleration: Plugin = {
     const taint = findUntoleratedTaint(
       node.node?.spec?.taints,
       pod.pod.spec?.tolerations,
-      (effect) => effect === "NoSchedule" || effect === "NoExecute",
+      (taint) => taint.effect === "NoSchedule" || taint.effect === "NoExecute",
     );
     if (!taint) return undefined;
     return unresolvable(`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ""}}`);

@@ -1,7 +1,8 @@
 /**
- * Node taint keys and taint/toleration matching every controller shares (upstream core/v1 helpers: Toleration.ToleratesTaint,
- * FindMatchingUntoleratedTaint, GetMatchingTolerations): the DaemonSet controller decides where daemon pods run
- * with it, the node lifecycle controller's taint manager which pods a NoExecute taint evicts.
+ * Node taint keys and taint/toleration matching (upstream core/v1 helpers: Toleration.ToleratesTaint,
+ * TolerationsTolerateTaint, FindMatchingUntoleratedTaint, GetMatchingTolerations), shared by the scheduler's
+ * plugins, the DaemonSet controller (where daemon pods run) and the node lifecycle controller's taint manager
+ * (which pods a NoExecute taint evicts).
  */
 import type { Taint, Toleration } from "kubernetes-types/core/v1.js";
 
@@ -28,13 +29,18 @@ export function toleratesTaint(toleration: Toleration, taint: Taint): boolean {
   }
 }
 
+/** TolerationsTolerateTaint: some toleration tolerates `taint`. */
+export function tolerationsTolerateTaint(tolerations: readonly Toleration[] | undefined, taint: Taint): boolean {
+  return (tolerations ?? []).some((t) => toleratesTaint(t, taint));
+}
+
 /** FindMatchingUntoleratedTaint: the first taint `filter` selects that no toleration tolerates. */
 export function findUntoleratedTaint(
-  taints: readonly Taint[],
-  tolerations: readonly Toleration[],
+  taints: readonly Taint[] | undefined,
+  tolerations: readonly Toleration[] | undefined,
   filter: (taint: Taint) => boolean,
 ): Taint | undefined {
-  return taints.find((taint) => filter(taint) && !tolerations.some((t) => toleratesTaint(t, taint)));
+  return (taints ?? []).find((taint) => filter(taint) && !tolerationsTolerateTaint(tolerations, taint));
 }
 
 /**
