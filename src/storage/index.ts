@@ -11,6 +11,7 @@ import { EtcdStore } from "./etcd/index.js";
 export * from "./types.js";
 export * from "./errors.js";
 export { startCompactor } from "./compactor.js";
+export { encodeJsonValue } from "./validation.js";
 export type { Compactor, CompactorOptions } from "./compactor.js";
 
 export const SQLITE_FILE_NAME = "state.db";

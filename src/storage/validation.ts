@@ -61,6 +61,24 @@ export function prefixEnd(prefix: string): string {
   return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
 }
 
+/** Buffers made by `encodeJsonValue`: JSON objects by construction, owned by the datastore once handed over. */
+const encodedJson = new WeakSet<Uint8Array>();
+
+/**
+ * An object encoded as a datastore value. The caller must not change the buffer afterwards: the datastore
+ * then skips re-parsing it to prove it is a JSON object, and keeps it without a defensive copy.
+ */
+export function encodeJsonValue(object: object): Buffer {
+  const bytes = Buffer.from(JSON.stringify(object));
+  encodedJson.add(bytes);
+  return bytes;
+}
+
+/** True for a buffer from `encodeJsonValue` (already known to be a JSON object, and never changed). */
+export function isEncodedJsonValue(value: unknown): boolean {
+  return value instanceof Uint8Array && encodedJson.has(value);
+}
+
 /** A value must be one JSON object of at most 1.5 MiB. Returns it as a Buffer (no copy when it is one). */
 export function checkValue(value: unknown, key: string): Buffer {
   if (!(value instanceof Uint8Array)) {
@@ -77,6 +95,7 @@ export function checkValue(value: unknown, key: string): Buffer {
     );
   }
   const bytes = Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  if (encodedJson.has(value)) return bytes;
   let parsed: unknown;
   try {
     parsed = JSON.parse(bytes.toString("utf8"));

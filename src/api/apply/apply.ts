@@ -116,7 +116,7 @@ export function applyConfiguration(input: ApplyInput): object {
   const live = copyObject(input.live);
   let managed: Managed;
   try {
-    managed = decodeManagedFields(metadataOf(live)?.["managedFields"]);
+    managed = decodeManagedFields(metadataOf(live)?.["managedFields"], true);
   } catch {
     managed = new Map();
   }

@@ -22,6 +22,26 @@ export function apiVersionOf(gvk: GroupVersionKind): string {
  */
 export function contextFor(gvk: GroupVersionKind, subresource: string): UpdaterContext {
   const def = definitionForKind(gvk);
+  if (def === undefined) return computeContext(gvk, def, subresource);
+  let bySubresource = contexts.get(def);
+  if (bySubresource === undefined) contexts.set(def, (bySubresource = new Map()));
+  const id = `${apiVersionOf(gvk)} ${subresource}`;
+  let ctx = bySubresource.get(id);
+  if (ctx === undefined) bySubresource.set(id, (ctx = computeContext(gvk, def, subresource)));
+  return ctx;
+}
+
+/**
+ * Contexts by definition (a re-registered definition is a new object), apiVersion and subresource; field sets are never
+ * changed once built, so one context serves every write.
+ */
+const contexts = new WeakMap<object, Map<string, UpdaterContext>>();
+
+function computeContext(
+  gvk: GroupVersionKind,
+  def: ReturnType<typeof definitionForKind>,
+  subresource: string,
+): UpdaterContext {
   const type = rootType(def);
   const props = def?.properties ?? {};
   const ignored = new FieldSet();

@@ -27,6 +27,21 @@ export function indexPE(index: number): PathElement {
 
 /** Re-serializes a path element read from a client so that equal elements compare equal as strings. */
 export function canonicalPE(raw: string): PathElement {
+  if (raw.startsWith("f:")) return raw;
+  // Stored managedFields repeat the same keys (container names, ports) on every write: remember them.
+  let pe = canonical.get(raw);
+  if (pe === undefined) {
+    pe = canonicalize(raw);
+    if (canonical.size >= CANONICAL_MEMO) canonical.clear();
+    canonical.set(raw, pe);
+  }
+  return pe;
+}
+
+const CANONICAL_MEMO = 10_000;
+const canonical = new Map<string, PathElement>();
+
+function canonicalize(raw: string): PathElement {
   const kind = raw.slice(0, 2);
   const body = raw.slice(2);
   switch (kind) {
@@ -126,6 +141,41 @@ export function pathString(path: Path): string {
   return path.map(peString).join("");
 }
 
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function unionOf(a: Iterable<PathElement>, b: Iterable<PathElement>): Set<PathElement> {
+  const out = new Set(a);
+  for (const pe of b) out.add(pe);
+  return out;
+}
+
+/**
+ * Path elements in PathElement.Compare order. Field names (the common case) order as plain strings; keys and
+ * values are parsed once per sort rather than once per comparison.
+ */
+export function sortPEs(pes: Iterable<PathElement>): PathElement[] {
+  const list = Array.isArray(pes) ? (pes as PathElement[]) : [...pes];
+  if (list.every((pe) => pe.startsWith("f:"))) return list.sort(compareStrings);
+  const decorated = list.map((pe) => {
+    const kind = KIND_ORDER[pe.slice(0, 2)] ?? 4;
+    const body = pe.slice(2);
+    const value: JSONValue =
+      kind === 1 || kind === 2 ? (JSON.parse(body) as JSONValue) : kind === 3 ? Number(body) : body;
+    return { pe, kind, value };
+  });
+  decorated.sort((a, b) => {
+    if (a.kind !== b.kind) return a.kind - b.kind;
+    if (a.kind === 0 || a.kind === 3) return a.value! < b.value! ? -1 : a.value! > b.value! ? 1 : 0;
+    return compareValues(a.value, b.value);
+  });
+  return decorated.map((d) => d.pe);
+}
+
+/** FieldsV1 encodings of sets (sets never change once built, and encodings are never changed either). */
+const encodings = new WeakMap<FieldSet, Record<string, unknown>>();
+
 export class FieldSet {
   readonly members = new Set<PathElement>();
   readonly children = new Map<PathElement, FieldSet>();
@@ -136,19 +186,23 @@ export class FieldSet {
     return s;
   }
 
+  /** Adds a path. Only for a set being built: sets returned by the operations below share subtrees. */
   insert(path: Path): void {
-    const [first, ...rest] = path;
-    if (first === undefined) return;
-    if (rest.length === 0) {
-      this.members.add(first);
-      return;
+    const last = path.length - 1;
+    if (last < 0) return;
+    let children = this.children;
+    let members = this.members;
+    for (let i = 0; i < last; i++) {
+      const pe = path[i]!;
+      let child = children.get(pe);
+      if (!child) {
+        child = new FieldSet();
+        children.set(pe, child);
+      }
+      children = child.children;
+      members = child.members;
     }
-    let child = this.children.get(first);
-    if (!child) {
-      child = new FieldSet();
-      this.children.set(first, child);
-    }
-    child.insert(rest);
+    members.add(path[last]!);
   }
 
   has(path: Path): boolean {
@@ -175,11 +229,18 @@ export class FieldSet {
     return s;
   }
 
+  // The operations return new sets that share unchanged subtrees with their inputs (sets are not changed once
+  // built), so ownership bookkeeping over large objects copies only what differs.
+
   union(other: FieldSet): FieldSet {
-    const children = new Map<PathElement, FieldSet>();
-    for (const [pe, c] of this.children) children.set(pe, c.clone());
-    for (const [pe, c] of other.children) children.set(pe, children.get(pe)?.union(c) ?? c.clone());
-    return FieldSet.build([...this.members, ...other.members], children);
+    if (other.isEmpty()) return this;
+    if (this.isEmpty()) return other;
+    const children = new Map<PathElement, FieldSet>(this.children);
+    for (const [pe, c] of other.children) {
+      const mine = children.get(pe);
+      children.set(pe, mine ? mine.union(c) : c);
+    }
+    return FieldSet.build(unionOf(this.members, other.members), children);
   }
 
   intersection(other: FieldSet): FieldSet {
@@ -196,10 +257,11 @@ export class FieldSet {
 
   /** Set.Difference: removes exactly the paths of `other` (children of a removed member stay). */
   difference(other: FieldSet): FieldSet {
+    if (other.members.size === 0 && other.children.size === 0) return this;
     const children: [PathElement, FieldSet][] = [];
     for (const [pe, c] of this.children) {
       const o = other.children.get(pe);
-      children.push([pe, o ? c.difference(o) : c.clone()]);
+      children.push([pe, o ? c.difference(o) : c]);
     }
     return FieldSet.build(
       [...this.members].filter((m) => !other.members.has(m)),
@@ -209,11 +271,12 @@ export class FieldSet {
 
   /** Set.RecursiveDifference: also removes everything below a member of `other`. */
   recursiveDifference(other: FieldSet): FieldSet {
+    if (other.members.size === 0 && other.children.size === 0) return this;
     const children: [PathElement, FieldSet][] = [];
     for (const [pe, c] of this.children) {
       if (other.members.has(pe)) continue;
       const o = other.children.get(pe);
-      children.push([pe, o ? c.recursiveDifference(o) : c.clone()]);
+      children.push([pe, o ? c.recursiveDifference(o) : c]);
     }
     return FieldSet.build(
       [...this.members].filter((m) => !other.members.has(m)),
@@ -221,6 +284,7 @@ export class FieldSet {
     );
   }
 
+  /** A deep copy (sets are never changed once built; this is for callers that want to build on one). */
   clone(): FieldSet {
     return FieldSet.build(
       this.members,
@@ -234,8 +298,8 @@ export class FieldSet {
 
   /** Set.Iterate order: at each level the members (sorted), then each child subtree (sorted). */
   paths(prefix: Path = []): PathElement[][] {
-    const out: PathElement[][] = [...this.members].sort(comparePE).map((m) => [...prefix, m]);
-    for (const pe of [...this.children.keys()].sort(comparePE)) {
+    const out: PathElement[][] = sortPEs(this.members).map((m) => [...prefix, m]);
+    for (const pe of sortPEs(this.children.keys())) {
       out.push(...this.children.get(pe)!.paths([...prefix, pe]));
     }
     return out;
@@ -243,17 +307,19 @@ export class FieldSet {
 
   /** The FieldsV1 encoding (serialize.go): `.` for a member that also has children, `{}` for a leaf member. */
   toFieldsV1(): Record<string, unknown> {
-    return this.emit(false);
+    let encoded = encodings.get(this);
+    if (encoded === undefined) encodings.set(this, (encoded = this.emit(false)));
+    return encoded;
   }
 
   private emit(includeSelf: boolean): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     if (includeSelf) out["."] = {};
-    const all = new Set<PathElement>([...this.members, ...this.children.keys()]);
-    for (const pe of [...all].sort(comparePE)) {
+    const pes = [...this.members];
+    for (const pe of this.children.keys()) if (!this.members.has(pe)) pes.push(pe);
+    for (const pe of sortPEs(pes)) {
       const child = this.children.get(pe);
-      if (child && !child.isEmpty()) out[pe] = child.emit(this.members.has(pe));
-      else out[pe] = {};
+      out[pe] = child && !child.isEmpty() ? child.emit(this.members.has(pe)) : {};
     }
     return out;
   }
@@ -262,6 +328,16 @@ export class FieldSet {
   static fromFieldsV1(raw: unknown): FieldSet {
     const s = new FieldSet();
     readInto(s, raw);
+    return s;
+  }
+
+  /**
+   * Like fromFieldsV1, for FieldsV1 this server wrote (already canonical): while the set is unchanged it
+   * encodes back to the very same object, so an entry no write touched costs no re-encoding.
+   */
+  static fromStoredFieldsV1(raw: unknown): FieldSet {
+    const s = FieldSet.fromFieldsV1(raw);
+    encodings.set(s, raw as Record<string, unknown>);
     return s;
   }
 }

@@ -50,8 +50,12 @@ export function formatTime(now: Date): string {
   return now.toISOString().replace(/\.\d+Z$/, "Z");
 }
 
-/** DecodeManagedFields: throws on anything upstream rejects (the caller then falls back as upstream does). */
-export function decodeManagedFields(raw: unknown): Managed {
+/**
+ * DecodeManagedFields: throws on anything upstream rejects (the caller then falls back as upstream does).
+ * `stored`: the entries come from a stored object (this server encoded them), so unchanged ones re-encode to
+ * the same FieldsV1 objects.
+ */
+export function decodeManagedFields(raw: unknown, stored = false): Managed {
   const managed: Managed = new Map();
   if (raw === undefined || raw === null) return managed;
   if (!Array.isArray(raw)) throw new Error("managedFields must be a list");
@@ -74,7 +78,7 @@ export function decodeManagedFields(raw: unknown): Managed {
       apiVersion: entry.apiVersion,
       subresource: entry.subresource ?? "",
       time: typeof entry.time === "string" ? entry.time : undefined,
-      set: FieldSet.fromFieldsV1(entry.fieldsV1 ?? {}),
+      set: stored ? FieldSet.fromStoredFieldsV1(entry.fieldsV1 ?? {}) : FieldSet.fromFieldsV1(entry.fieldsV1 ?? {}),
     };
     managed.set(managerIdentifier(decoded), decoded);
   });

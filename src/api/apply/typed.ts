@@ -3,8 +3,8 @@
  * the comparison of two values (Compare: added, modified, removed), the apply merge (Merge) and the removal of
  * paths (RemoveItems).
  */
-import { deepEqual, isObject, type JSONObject, type JSONValue } from "../patch/gojson.js";
-import { FieldSet, fieldPE, indexPE, keyPE, valuePE, type Path, type PathElement } from "./fieldpath.js";
+import { deepEqual, goMarshal, isObject, type JSONObject, type JSONValue } from "../patch/gojson.js";
+import { FieldSet, fieldPE, indexPE, valuePE, type Path, type PathElement } from "./fieldpath.js";
 import { alwaysSerialized, childType, elemType, type TypeNode } from "./types.js";
 
 /** Key fields whose schema default upstream fills in when an item omits them (ports' protocol). */
@@ -13,34 +13,49 @@ const KEY_DEFAULTS: Readonly<Record<string, JSONValue>> = { protocol: "TCP" };
 /** The path element of a list item: `k:{…}` for map-lists, `v:…` for sets, `i:n` otherwise. */
 export function itemPE(t: TypeNode, item: JSONValue, index: number): PathElement {
   if (t.kind === "list" && t.rel === "map" && t.keys.length > 0 && isObject(item)) {
-    const key: Record<string, JSONValue> = {};
-    for (const k of t.keys) {
+    // keyPE({…}) written out: the key fields in sorted order, Go-marshalled.
+    let out = "k:{";
+    let first = true;
+    for (const k of sortedKeys(t.keys)) {
       const v = Object.prototype.hasOwnProperty.call(item, k) ? item[k] : KEY_DEFAULTS[k];
-      if (v !== undefined) key[k] = v;
+      if (v === undefined) continue;
+      out += `${first ? "" : ","}${goMarshal(k)}:${goMarshal(v)}`;
+      first = false;
     }
-    return keyPE(key);
+    return `${out}}`;
   }
   if (t.kind === "list" && t.rel === "set") return valuePE(item);
   return indexPE(index);
 }
 
-type Shape = "map" | "list" | "leaf";
+const sortedKeyLists = new WeakMap<readonly string[], readonly string[]>();
+
+function sortedKeys(keys: readonly string[]): readonly string[] {
+  let sorted = sortedKeyLists.get(keys);
+  if (sorted === undefined) sortedKeyLists.set(keys, (sorted = [...keys].sort()));
+  return sorted;
+}
+
+export type Shape = "map" | "list" | "leaf";
 
 /** How a value is walked: granular maps/structs and non-atomic lists are descended into, the rest are leaves. */
-function shape(t: TypeNode, v: JSONValue | undefined): Shape {
+export function shape(t: TypeNode, v: JSONValue | undefined): Shape {
   if (t.kind === "struct" || (t.kind === "map" && !t.atomic)) return v === undefined || isObject(v) ? "map" : "leaf";
   if (t.kind === "list" && t.rel !== "atomic") return v === undefined || Array.isArray(v) ? "list" : "leaf";
   if (t.kind === "untyped") return isObject(v ?? null) ? "map" : "leaf";
   return "leaf";
 }
 
-function isEmptyOrNull(v: JSONValue | undefined): boolean {
+export function isEmptyOrNull(v: JSONValue | undefined): boolean {
   if (v === undefined || v === null) return true;
   if (Array.isArray(v)) return v.length === 0;
-  return isObject(v) && Object.keys(v).length === 0;
+  if (!isObject(v)) return false;
+  for (const _ in v) return false;
+  return true;
 }
 
-function indexItems(t: TypeNode, list: JSONValue | undefined): Map<PathElement, JSONValue> {
+/** A list's items by path element (the first of duplicates wins). */
+export function indexItems(t: TypeNode, list: JSONValue | undefined): Map<PathElement, JSONValue> {
   const out = new Map<PathElement, JSONValue>();
   if (!Array.isArray(list)) return out;
   list.forEach((item, i) => {
@@ -84,14 +99,30 @@ export interface Comparison {
   readonly removed: FieldSet;
 }
 
-/** Compare(lhs → rhs): leaves, plus whole maps, lists and list items that appear or disappear. */
-export function compare(lhs: JSONValue | undefined, rhs: JSONValue | undefined, t: TypeNode): Comparison {
+/**
+ * Compare(lhs → rhs): leaves, plus whole maps, lists and list items that appear or disappear. Paths at or
+ * below a member of `skip` are not compared (for callers that drop them from the result anyway).
+ */
+export function compare(
+  lhs: JSONValue | undefined,
+  rhs: JSONValue | undefined,
+  t: TypeNode,
+  skip?: FieldSet,
+): Comparison {
   const c: Comparison = { added: new FieldSet(), modified: new FieldSet(), removed: new FieldSet() };
-  walkCompare(lhs, rhs, t, [], c);
+  walkCompare(lhs, rhs, t, [], c, skip);
   return c;
 }
 
-function walkCompare(l: JSONValue | undefined, r: JSONValue | undefined, t: TypeNode, path: Path, c: Comparison): void {
+/** `path` is one array pushed and popped along the walk (FieldSet.insert copies what it keeps). */
+function walkCompare(
+  l: JSONValue | undefined,
+  r: JSONValue | undefined,
+  t: TypeNode,
+  path: PathElement[],
+  c: Comparison,
+  skip: FieldSet | undefined,
+): void {
   const sl = l === null ? shape(t, r) : shape(t, l);
   const sr = r === null ? sl : shape(t, r);
   const leaf = sl !== sr || sl === "leaf" || (isEmptyOrNull(l) && isEmptyOrNull(r));
@@ -107,19 +138,31 @@ function walkCompare(l: JSONValue | undefined, r: JSONValue | undefined, t: Type
   if (sl === "map") {
     const lo = (l ?? {}) as JSONObject;
     const ro = (r ?? {}) as JSONObject;
-    for (const k of new Set([...Object.keys(lo), ...Object.keys(ro)])) {
-      const zero = (side: JSONValue | undefined): JSONValue | undefined =>
-        side !== undefined && alwaysSerialized(t, k) ? null : undefined;
-      const lc = Object.prototype.hasOwnProperty.call(lo, k) ? lo[k] : zero(l);
-      const rc = Object.prototype.hasOwnProperty.call(ro, k) ? ro[k] : zero(r);
-      walkCompare(lc, rc, childType(t, k), [...path, fieldPE(k)], c);
-    }
+    const zero = (side: JSONValue | undefined, k: string): JSONValue | undefined =>
+      side !== undefined && alwaysSerialized(t, k) ? null : undefined;
+    const visit = (k: string): void => {
+      const pe = fieldPE(k);
+      if (skip?.members.has(pe)) return;
+      const lc = Object.prototype.hasOwnProperty.call(lo, k) ? lo[k] : zero(l, k);
+      const rc = Object.prototype.hasOwnProperty.call(ro, k) ? ro[k] : zero(r, k);
+      path.push(pe);
+      walkCompare(lc, rc, childType(t, k), path, c, skip?.child(pe));
+      path.pop();
+    };
+    for (const k of Object.keys(lo)) visit(k);
+    for (const k of Object.keys(ro)) if (!Object.prototype.hasOwnProperty.call(lo, k)) visit(k);
   } else {
     const li = indexItems(t, l);
     const ri = indexItems(t, r);
-    for (const pe of new Set([...li.keys(), ...ri.keys()])) {
-      walkCompare(li.get(pe), ri.get(pe), elemType(t), [...path, pe], c);
-    }
+    const et = elemType(t);
+    const visit = (pe: PathElement): void => {
+      if (skip?.members.has(pe)) return;
+      path.push(pe);
+      walkCompare(li.get(pe), ri.get(pe), et, path, c, skip?.child(pe));
+      path.pop();
+    };
+    for (const pe of li.keys()) visit(pe);
+    for (const pe of ri.keys()) if (!li.has(pe)) visit(pe);
   }
 }
 

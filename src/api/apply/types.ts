@@ -37,8 +37,20 @@ function expandRef(
   return { ...def, ...own };
 }
 
+/** Schema nodes are static: each gets its TypeNode once (the apply and update walks ask for it per field). */
+const typeCache = new WeakMap<SchemaNode, TypeNode>();
+
 export function typeOf(node: SchemaNode | undefined): TypeNode {
   if (node === undefined) return UNTYPED;
+  let t = typeCache.get(node);
+  if (t === undefined) {
+    t = computeType(node);
+    typeCache.set(node, t);
+  }
+  return t;
+}
+
+function computeType(node: SchemaNode): TypeNode {
   const n = expandRef(node);
   if (n.properties !== undefined) {
     if (n.mapType === "atomic") return { kind: "map", elem: undefined, atomic: true };

@@ -3,7 +3,8 @@
  * FieldManager.Update with its default wrappers (skip-non-applied, cap-managers, managed-fields times,
  * strip-meta).
  */
-import { contextFor, metadataOf, setManagedFields, type GroupVersionKind } from "./context.js";
+import { contextFor, metadataOf, removeManagedFields, setManagedFields, type GroupVersionKind } from "./context.js";
+import { createdFieldsV1 } from "./created.js";
 import {
   capUpdateManagers,
   decodeManagedFields,
@@ -30,9 +31,9 @@ export interface UpdateInput {
   readonly subresource?: string;
 }
 
-function decodeOrEmpty(raw: unknown): Managed {
+function decodeOrEmpty(raw: unknown, stored = false): Managed {
   try {
-    return decodeManagedFields(raw);
+    return decodeManagedFields(raw, stored);
   } catch {
     return new Map();
   }
@@ -44,7 +45,7 @@ function decodeOrEmpty(raw: unknown): Managed {
  */
 function managedFor(live: JSONObject, updated: JSONObject, subresource: string): Managed {
   const liveRaw = metadataOf(live)?.["managedFields"];
-  if (subresource !== "") return decodeOrEmpty(liveRaw);
+  if (subresource !== "") return decodeOrEmpty(liveRaw, true);
   const raw = metadataOf(updated)?.["managedFields"];
   if (isResetManagedFields(raw)) return new Map();
   try {
@@ -53,7 +54,7 @@ function managedFor(live: JSONObject, updated: JSONObject, subresource: string):
   } catch {
     // fall through to the live object's
   }
-  return decodeOrEmpty(liveRaw);
+  return decodeOrEmpty(liveRaw, true);
 }
 
 function asJson(o: object | undefined): JSONObject {
@@ -73,6 +74,15 @@ function withoutManagedFields(o: object | undefined): JSONObject {
 
 /** The object to store, with managedFields recording what `manager` changed (everything it set, on create). */
 export function trackUpdate(input: UpdateInput): object {
+  return track(input, false);
+}
+
+/** trackUpdate without the create shortcut: what the shortcut must agree with (update.test.ts). */
+export function trackUpdateGeneral(input: UpdateInput): object {
+  return track(input, true);
+}
+
+function track(input: UpdateInput, generalOnly: boolean): object {
   const subresource = input.subresource ?? "";
   const ctx = contextFor(input.gvk, subresource);
   // Shallow copies without managedFields: the comparison only reads, and only `updated`'s metadata is written.
@@ -83,6 +93,25 @@ export function trackUpdate(input: UpdateInput): object {
   // skipNonAppliedManager: an existing object that has no managedFields is not tracked.
   const uid = metadataOf(live)?.["uid"];
   if (managed.size === 0 && input.live !== undefined && typeof uid === "string" && uid !== "") return updated;
+
+  if (input.live === undefined && managed.size === 0 && !generalOnly) {
+    // A create: its manager owns every field it set.
+    const fieldsV1 = createdFieldsV1(updated, ctx.type, ctx.ignored, STRIPPED);
+    if (fieldsV1 === undefined) removeManagedFields(updated);
+    else {
+      const entry: ManagedFieldsEntry = {
+        manager: input.manager,
+        operation: "Update",
+        apiVersion: ctx.apiVersion,
+        time: formatTime(input.now),
+        fieldsType: "FieldsV1",
+        fieldsV1,
+        ...(subresource ? { subresource } : {}),
+      };
+      setManagedFields(updated, [entry]);
+    }
+    return updated;
+  }
 
   const changed = updateToManagers(live, updated, managed, ctx).difference(STRIPPED);
   if (!changed.isEmpty()) {

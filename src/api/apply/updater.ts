@@ -37,7 +37,7 @@ export function updateManagers(
   ctx: UpdaterContext,
   force: boolean,
 ): Comparison {
-  const cmp = exclude(compare(live, next, ctx.type), ctx.ignored);
+  const cmp = exclude(compare(live, next, ctx.type, ctx.ignored), ctx.ignored);
   const changed = cmp.modified.union(cmp.added);
   const conflicts = new Map<string, FieldSet>();
   for (const [id, e] of managers) {

@@ -267,6 +267,10 @@ export function goQuote(s: string): string {
 }
 
 /** encoding/json's Marshal of a decoded value: compact, map keys sorted, HTML characters escaped. */
+/** Characters Go's encoding/json escapes that JSON.stringify leaves as they are. */
+const GO_ESCAPED = /[<>&\u2028\u2029]/;
+const GO_ESCAPED_ALL = /[<>&\u2028\u2029]/g;
+
 export function goMarshal(v: JSONValue): string {
   if (Array.isArray(v)) return `[${v.map(goMarshal).join(",")}]`;
   if (isObject(v)) {
@@ -274,10 +278,9 @@ export function goMarshal(v: JSONValue): string {
     return `{${keys.map((k) => `${goMarshal(k)}:${goMarshal(v[k]!)}`).join(",")}}`;
   }
   if (typeof v === "string") {
-    return JSON.stringify(v).replace(
-      /[<>&\u2028\u2029]/g,
-      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-    );
+    const json = JSON.stringify(v);
+    if (!GO_ESCAPED.test(json)) return json;
+    return json.replace(GO_ESCAPED_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
   }
   return JSON.stringify(v);
 }

@@ -8,6 +8,7 @@ import type { KeyValue, Store } from "../../storage/types.js";
 import { logger } from "../../util/log.js";
 import type { AdmissionHooks } from "../admission.js";
 import { isStorageError } from "../../storage/errors.js";
+import { encodeJsonValue } from "../../storage/validation.js";
 import type { ResourceType } from "../../api/resources/types.js";
 import {
   alreadyExists,
@@ -155,7 +156,7 @@ export class RegistryStore {
 
   private encode(object: StoredObject): Buffer {
     const stored = this.storageVersion !== undefined ? convertObject(object, this.storageVersion) : object;
-    return Buffer.from(JSON.stringify(forStorage(stored)));
+    return encodeJsonValue(forStorage(stored));
   }
 
   private storageError(error: unknown, name: string): StatusError | unknown {
@@ -203,13 +204,14 @@ export class RegistryStore {
     if (errors.length > 0) throw invalid(this.groupKind, object.metadata.name ?? "", errors);
   }
 
+  /** Creates an object from `body`, which it takes over: callers hand in a fresh object and drop it. */
   async create(
     namespace: string,
     body: KubeObject,
     options: { readonly dryRun: boolean; readonly admission?: AdmissionHooks; readonly fieldManager?: string },
   ): Promise<StoredObject> {
     this.checkNamespace(body, namespace);
-    const object = clone(body) as StoredObject;
+    const object = body as StoredObject;
     object.apiVersion = this.apiVersion;
     object.kind = this.type.kind;
     const metadata: ObjectMeta = { ...(isPlainObject(object.metadata) ? object.metadata : {}) };
@@ -412,7 +414,7 @@ export class RegistryStore {
         else stored.status = written.status;
       }
     }
-    return Buffer.from(JSON.stringify(forStorage(stored)));
+    return encodeJsonValue(forStorage(stored));
   }
 
   /** System fields and status handling for an update (upstream's BeforeUpdate + strategies). */

@@ -5,6 +5,7 @@
  */
 import { randomInt } from "node:crypto";
 import { isStorageError } from "../../storage/errors.js";
+import { encodeJsonValue } from "../../storage/validation.js";
 import type { Store } from "../../storage/types.js";
 
 export interface RangeAllocatorOptions {
@@ -43,7 +44,7 @@ export class RangeAllocator {
       return;
     }
     try {
-      await this.options.store.create(key, Buffer.from(JSON.stringify({ owner })));
+      await this.options.store.create(key, encodeJsonValue({ owner }));
     } catch (error) {
       if (isStorageError(error, "KeyExists")) throw new AlreadyAllocatedError(this.options.toName(offset));
       throw error;

@@ -15,7 +15,15 @@ import type {
   Watch,
   WatchOptions,
 } from "../types.js";
-import { checkKey, checkLimit, checkPrefix, checkRevision, checkValue, prefixEnd } from "../validation.js";
+import {
+  checkKey,
+  checkLimit,
+  checkPrefix,
+  checkRevision,
+  checkValue,
+  isEncodedJsonValue,
+  prefixEnd,
+} from "../validation.js";
 import { logger, type Logger } from "../../util/log.js";
 import { Compaction } from "./compaction.js";
 import { Reader } from "./reader.js";
@@ -294,7 +302,11 @@ export class SqliteStore implements Store {
   }
 }
 
-/** Validate and copy, so a caller reusing its buffer cannot change what was stored or delivered. */
+/**
+ * Validate and copy, so a caller reusing its buffer cannot change what was stored or delivered (a buffer from
+ * encodeJsonValue is never changed: it is kept as it is).
+ */
 function copyValue(value: Uint8Array, key: string): Buffer {
-  return Buffer.from(checkValue(value, key));
+  const bytes = checkValue(value, key);
+  return isEncodedJsonValue(value) ? bytes : Buffer.from(bytes);
 }
