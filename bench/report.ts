@@ -10,8 +10,7 @@ import { arch, cpus, loadavg, platform, release, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { runInNewContext } from "node:vm";
-import { setFlagsFromString } from "node:v8";
+import { collectGarbage } from "../src/util/gc.js";
 
 // ---------------------------------------------------------------------------------------------------------
 // Time and statistics
@@ -83,29 +82,7 @@ export class LatencyRecorder {
   }
 }
 
-let gcFunction: (() => void) | undefined | null = null;
-
-/**
- * Runs a full garbage collection between phases so one phase's garbage is not collected during the next.
- * Uses `global.gc` when node runs with --expose-gc; otherwise turns the flag on at runtime and takes `gc`
- * from a fresh context (V8 only installs it on contexts created after the flag is set).
- */
-export function collectGarbage(): boolean {
-  if (gcFunction === null) {
-    gcFunction = typeof globalThis.gc === "function" ? globalThis.gc : undefined;
-    if (gcFunction === undefined) {
-      try {
-        setFlagsFromString("--expose-gc");
-        const fn: unknown = runInNewContext("typeof gc === 'function' ? gc : undefined");
-        if (typeof fn === "function") gcFunction = () => void (fn as () => unknown)();
-      } catch {
-        gcFunction = undefined;
-      }
-    }
-  }
-  gcFunction?.();
-  return gcFunction !== undefined;
-}
+export { collectGarbage };
 
 /** Lets the machine settle between phases: a GC, then a short idle pause. */
 export async function settle(ms = 500): Promise<void> {

@@ -8,6 +8,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { createClient } from "../client/rest.js";
 import { runWithLeaderElection } from "../client/leaderelection.js";
 import { configureLogging } from "../util/log.js";
+import { startIdleHeapReclaim } from "../util/gc.js";
 import { runComponent, type ComponentSpec } from "./components.js";
 
 const spec = workerData as ComponentSpec;
@@ -19,6 +20,7 @@ const client = createClient({
   cert: spec.credentials.cert,
   key: spec.credentials.key,
 });
+const stopReclaim = startIdleHeapReclaim(); // this thread's own heap
 const stop = new AbortController();
 parentPort?.on("message", (message: unknown) => {
   if (message === "stop") stop.abort();
@@ -31,6 +33,7 @@ runWithLeaderElection(
 )
   .catch((error: unknown) => log.error({ err: error }, "component failed"))
   .finally(() => {
+    stopReclaim();
     client.close();
     parentPort?.postMessage("stopped");
     parentPort?.close();

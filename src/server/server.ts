@@ -35,6 +35,7 @@ import type { Client } from "../client/types.js";
 import type { ControllerOptions } from "../controllers/types.js";
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
+import { startIdleHeapReclaim } from "../util/gc.js";
 import type { PriorityClass } from "kubernetes-types/scheduling/v1.js";
 import { startComponents, type ComponentName, type ComponentSpec, type RunningComponents } from "./components.js";
 
@@ -210,6 +211,7 @@ async function serve(
 
   const startupMs = Math.round(performance.now() - started);
   log.info({ backend: store.backend, url, startupMs, generatedCertificates: pki.generated }, "API server ready");
+  const stopReclaim = startIdleHeapReclaim();
 
   return {
     store,
@@ -217,6 +219,7 @@ async function serve(
     kubeconfigPath,
     startupMs,
     async close() {
+      stopReclaim();
       await components?.stop();
       loopback?.close();
       compactor.stop();
