@@ -3,13 +3,14 @@ import type { ServerResponse } from "node:http";
 import { stringify } from "yaml";
 import type { StatusError } from "../api/status.js";
 import type { Negotiated } from "./negotiate.js";
+import { jsonOf } from "./encoded.js";
 
 export function writeJson(res: ServerResponse, code: number, body: unknown, contentType = "application/json"): void {
   if (res.headersSent) {
     res.end();
     return;
   }
-  const data = Buffer.from(JSON.stringify(body));
+  const data = Buffer.from(jsonOf(body));
   res.writeHead(code, { "Content-Type": contentType, "Content-Length": data.length });
   res.end(data);
 }

@@ -196,6 +196,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       });
       cachers.set(prefix, c);
     }
+    registry.readCurrentFrom(c);
     return c;
   };
 

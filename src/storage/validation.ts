@@ -69,7 +69,12 @@ const encodedJson = new WeakSet<Uint8Array>();
  * then skips re-parsing it to prove it is a JSON object, and keeps it without a defensive copy.
  */
 export function encodeJsonValue(object: object): Buffer {
-  const bytes = Buffer.from(JSON.stringify(object));
+  return jsonValueOf(JSON.stringify(object));
+}
+
+/** Like encodeJsonValue, for a caller that already has the object's JSON (`json` must be JSON.stringify's). */
+export function jsonValueOf(json: string): Buffer {
+  const bytes = Buffer.from(json);
   encodedJson.add(bytes);
   return bytes;
 }

@@ -12,6 +12,7 @@ import { listObjects, type ListQuery } from "./list.js";
 import { strategyFor } from "./strategy.js";
 import { RegistryStore } from "./store.js";
 import { ensureSystemNamespaces } from "../bootstrap.js";
+import { jsonOf } from "../encoded.js";
 
 function type(group: string, resource: string): ResourceType {
   const t = RESOURCES.find((r) => r.group === group && r.resource === resource);
@@ -114,6 +115,71 @@ describe("generic registry store (SQLite)", () => {
       namespaces.create("", { metadata: { name: "a.b" } }, { dryRun: false }),
       422,
       /metadata.name: Invalid value: "a.b"/,
+    );
+  });
+
+  it("the served JSON of a write is its stored bytes plus resourceVersion, without a second encode", async () => {
+    const seen: StoredObject[] = [];
+    const watch = store.watch({
+      prefix: "/registry/core/configmaps/default/",
+      fromRevision: 0,
+      onEvents: (events) => events.forEach((e) => seen.push(configmaps.decodeStored(e.kv))),
+      onError: () => undefined,
+    });
+    try {
+      const created = await configmaps.create("default", cm("served", { metadata: { name: "served", labels: {} } }), {
+        dryRun: false,
+        fieldManager: "test",
+      });
+      const updated = await configmaps.update(
+        "default",
+        "served",
+        (c) => ({ ...c, data: { a: "2", b: "<&> \u2028 é" } }),
+        { dryRun: false, fieldManager: "other" },
+      );
+      await new Promise((resolve) => setImmediate(resolve));
+      for (const object of [created, updated, ...seen]) {
+        // What the answer and the watch cache write (remembered) is what serializing the object gives.
+        assert.equal(jsonOf(object), JSON.stringify(object));
+        assert.deepEqual(JSON.parse(jsonOf(object)), object);
+      }
+      assert.equal(seen.length, 2);
+      assert.equal(seen[1]!.metadata.resourceVersion, updated.metadata.resourceVersion);
+      // And it is what decoding the stored bytes gives.
+      const stored = await store.get("/registry/core/configmaps/default/served");
+      assert.deepEqual(configmaps.decode(stored!), updated);
+    } finally {
+      watch.close();
+    }
+  });
+
+  it("updates starting from a stale cached copy re-read the datastore", async () => {
+    const first = await configmaps.create("default", cm("stale"), { dryRun: false });
+    const second = await configmaps.update("default", "stale", (c) => ({ ...c, data: { a: "2" } }), {
+      dryRun: false,
+    });
+    // A cache that still holds the first version (as a watch cache that is behind would).
+    const staleCache = make(type("", "configmaps"));
+    staleCache.readCurrentFrom({
+      getCached: () => ({ json: Buffer.from(JSON.stringify(first)), revision: Number(first.metadata.resourceVersion) }),
+    });
+    // A write carrying the newest resourceVersion is not refused because the cache is behind…
+    const put = await staleCache.update("default", "stale", () => ({ ...second, data: { a: "3" } }) as StoredObject, {
+      dryRun: false,
+    });
+    assert.deepEqual(put.data, { a: "3" });
+    // …a mutation without one lands on the newest object, not the cached one…
+    const patched = await staleCache.update(
+      "default",
+      "stale",
+      (c) => ({ ...c, data: { ...(c.data as Record<string, string>), b: "x" } }),
+      { dryRun: false },
+    );
+    assert.deepEqual(patched.data, { a: "3", b: "x" });
+    // …and an old resourceVersion still gets its 409.
+    await rejects(
+      staleCache.update("default", "stale", () => ({ ...first, data: { a: "4" } }) as StoredObject, { dryRun: false }),
+      409,
     );
   });
 

@@ -8,7 +8,8 @@ import type { KeyValue, Store } from "../../storage/types.js";
 import { logger } from "../../util/log.js";
 import type { AdmissionHooks } from "../admission.js";
 import { isStorageError } from "../../storage/errors.js";
-import { encodeJsonValue } from "../../storage/validation.js";
+import { encodeJsonValue, jsonValueOf } from "../../storage/validation.js";
+import { rememberJson } from "../encoded.js";
 import type { ResourceType } from "../../api/resources/types.js";
 import {
   alreadyExists,
@@ -59,8 +60,23 @@ export type NamespaceLookup = (name: string) => Promise<StoredObject | undefined
 const MAX_UPDATE_ATTEMPTS = 16;
 const log = logger("apiserver.registry");
 const KEYABLE = /^[\x21-\x2e\x30-\x7e]+$/;
+/**
+ * What a registry knows of a value it encoded: the object, and its served JSON around the resourceVersion.
+ * Decoding that value (the write's answer, the watch cache's event) then needs no parse nor stringify.
+ */
+interface EncodedValue {
+  readonly object: StoredObject;
+  readonly head: string;
+  readonly tail: string;
+}
+const encodings = new WeakMap<Buffer, EncodedValue>();
 /** Conversions of watch-cache objects by apiVersion, shared by every request (and freed with the object). */
 const converted = new WeakMap<StoredObject, Map<string, StoredObject>>();
+
+/** Where an update may read the current object first: the resource's watch cache (served JSON + revision). */
+export interface CurrentObjects {
+  getCached(key: string): { readonly json: Buffer; readonly revision: number } | undefined;
+}
 
 export class RegistryStore {
   readonly qualified: QualifiedResource;
@@ -73,6 +89,7 @@ export class RegistryStore {
    */
   readonly storageVersion: string | undefined;
   private readonly root: string;
+  private current: CurrentObjects | undefined;
 
   constructor(
     readonly type: ResourceType,
@@ -86,6 +103,16 @@ export class RegistryStore {
     this.gvk = { group: type.group, version: type.version, kind: type.kind };
     this.root = `/registry/${type.storage.group || "core"}/${type.storage.resource}/`;
     this.storageVersion = storageVersionFor(type.storage.group, type.storage.resource);
+  }
+
+  /**
+   * Lets updates start from the watch cache's copy of the object instead of reading the datastore, as
+   * upstream's GuaranteedUpdate does with the cached object: a stale copy fails the write's revision guard
+   * (or the request's resourceVersion precondition) and the update re-reads the datastore.
+   */
+  readCurrentFrom(current: CurrentObjects): void {
+    // Converted resources keep their storage version in the cache; they read the datastore.
+    if (this.storageVersion === undefined) this.current = current;
   }
 
   /** The list/watch prefix: the whole resource, or one namespace of it. */
@@ -112,6 +139,8 @@ export class RegistryStore {
   decodeStored = (kv: KeyValue): StoredObject => this.decodeAs(kv, this.storageVersion ?? this.apiVersion);
 
   private decodeAs(kv: KeyValue, apiVersion: string): StoredObject {
+    const encoded = this.storageVersion === undefined ? encodings.get(kv.value) : undefined;
+    if (encoded) return this.served(encoded, kv.modRevision);
     let object = JSON.parse(kv.value.toString("utf8")) as StoredObject;
     object.apiVersion ??= this.storageVersion ?? this.apiVersion;
     object.kind ??= this.type.kind;
@@ -143,7 +172,17 @@ export class RegistryStore {
    * What a write answers: the object just encoded, with the new resourceVersion. Without conversion this is
    * `decode(kv)` without parsing back the JSON we just wrote (the answer is serialized the same way).
    */
-  private written(object: StoredObject, kv: KeyValue): StoredObject {
+  /** An object this registry encoded, as served at `revision`, with its served JSON remembered. */
+  private served(encoded: EncodedValue, revision: number): StoredObject {
+    const { resourceVersion: _rv, selfLink: _sl, ...metadata } = encoded.object.metadata;
+    const out = { ...encoded.object, metadata: { ...metadata, resourceVersion: String(revision) } };
+    rememberJson(out, `${encoded.head}${revision}${encoded.tail}`);
+    return out;
+  }
+
+  private written(object: StoredObject, kv: KeyValue, value?: Buffer): StoredObject {
+    const encoded = value && encodings.get(value);
+    if (encoded) return this.served(encoded, kv.modRevision);
     if (this.storageVersion !== undefined) return this.decode(kv);
     const { resourceVersion: _rv, selfLink: _sl, ...metadata } = object.metadata;
     return {
@@ -155,8 +194,32 @@ export class RegistryStore {
   }
 
   private encode(object: StoredObject): Buffer {
-    const stored = this.storageVersion !== undefined ? convertObject(object, this.storageVersion) : object;
-    return encodeJsonValue(forStorage(stored));
+    if (this.storageVersion !== undefined)
+      return encodeJsonValue(forStorage(convertObject(object, this.storageVersion)));
+    if (object.apiVersion === undefined || object.kind === undefined) return encodeJsonValue(forStorage(object));
+    // The stored JSON, written so that the served JSON (the same plus metadata.resourceVersion, appended as
+    // written() appends it) is known around the revision the write will get.
+    const stored = forStorage(object);
+    let before = "{";
+    let meta = "";
+    let after = "";
+    for (const k of Object.keys(stored)) {
+      const json = JSON.stringify(stored[k]);
+      if (json === undefined) continue;
+      const field = `${before === "{" && meta === "" ? "" : ","}${JSON.stringify(k)}:`;
+      if (k === "metadata") {
+        before += field;
+        meta = json;
+      } else if (meta === "") before += field + json;
+      else after += field + json;
+    }
+    const value = jsonValueOf(`${before}${meta}${after}}`);
+    encodings.set(value, {
+      object,
+      head: `${before}${meta.slice(0, -1)}${meta === "{}" ? "" : ","}"resourceVersion":"`,
+      tail: `"}${after}}`,
+    });
+    return value;
   }
 
   private storageError(error: unknown, name: string): StatusError | unknown {
@@ -291,7 +354,8 @@ export class RegistryStore {
       return object;
     }
     try {
-      return this.written(object, await this.store.create(this.key(namespace, name), this.encode(object)));
+      const value = this.encode(object);
+      return this.written(object, await this.store.create(this.key(namespace, name), value), value);
     } catch (error) {
       throw this.storageError(error, name);
     }
@@ -323,15 +387,20 @@ export class RegistryStore {
     this.checkKeyable(namespace, name);
     const key = this.key(namespace, name);
     for (let attempt = 0; ; attempt++) {
+      const cached = attempt === 0 ? this.current?.getCached(key) : undefined;
       let kv: KeyValue | undefined;
-      try {
-        kv = await this.store.get(key);
-      } catch (error) {
-        throw this.storageError(error, name);
+      if (cached) kv = { key, value: cached.json, modRevision: cached.revision, createRevision: 0 };
+      else {
+        try {
+          kv = await this.store.get(key);
+        } catch (error) {
+          throw this.storageError(error, name);
+        }
       }
       if (!kv) throw notFound(this.qualified, name);
       const current = this.decode(kv);
-      const desired = await mutate(clone(current));
+      // A private copy for `mutate`: decoding the bytes again is cheaper than cloning the object.
+      const desired = await mutate(this.decode(kv));
       if (!isPlainObject(desired) || !isPlainObject(desired.metadata)) throw badRequest("the object has no metadata");
       // Defaults as on decode; /finalize only carries spec.finalizers (which defaulting must not refill).
       if (options.subresource !== "finalize") applyDefaults(this.gvk, desired);
@@ -350,7 +419,10 @@ export class RegistryStore {
       }
       await options.admission?.mutate(desired, current);
       const precondition = desired.metadata.resourceVersion;
-      if (precondition && precondition !== current.metadata.resourceVersion) throw conflict(this.qualified, name);
+      if (precondition && precondition !== current.metadata.resourceVersion) {
+        if (cached) continue; // the cache may be behind: decide on the datastore's copy
+        throw conflict(this.qualified, name);
+      }
       const next = await this.finishUpdate(desired, current, options.subresource ?? "", options.dryRun);
       await options.admission?.validate(next, current);
       if (jsonEqual(forStorage(next), forStorage(current))) return current;
@@ -377,7 +449,7 @@ export class RegistryStore {
       try {
         const value =
           this.storageVersion === undefined ? this.encode(next) : this.encodeUpdate(next, desired, kv, options);
-        return this.written(next, await this.store.update(key, value, kv.modRevision));
+        return this.written(next, await this.store.update(key, value, kv.modRevision), value);
       } catch (error) {
         if (isStorageError(error, "Conflict") && attempt < MAX_UPDATE_ATTEMPTS) continue;
         throw this.storageError(error, name);
@@ -506,11 +578,15 @@ export class RegistryStore {
     this.checkKeyable(namespace, name);
     const key = this.key(namespace, name);
     for (let attempt = 0; ; attempt++) {
+      const cached = attempt === 0 ? this.current?.getCached(key) : undefined;
       let kv: KeyValue | undefined;
-      try {
-        kv = await this.store.get(key);
-      } catch (error) {
-        throw this.storageError(error, name);
+      if (cached) kv = { key, value: cached.json, modRevision: cached.revision, createRevision: 0 };
+      else {
+        try {
+          kv = await this.store.get(key);
+        } catch (error) {
+          throw this.storageError(error, name);
+        }
       }
       if (!kv) throw notFound(this.qualified, name);
       const current = this.decode(kv);

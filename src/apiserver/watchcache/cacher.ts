@@ -8,6 +8,7 @@
  * and watch answers) plus what selectors need (labels and the resource's selectable fields, computed once
  * at insert). Decoded objects are made on demand and kept in a small LRU; they are shared, never mutate them.
  */
+import { jsonOf } from "../encoded.js";
 import type { KeyValue, Store, Watch, WatchEvent } from "../../storage/types.js";
 import { StorageError } from "../../storage/errors.js";
 import { expired, type StatusError } from "../../api/status.js";
@@ -193,7 +194,7 @@ export class Cacher implements Decoder {
     if (!shared) this.fieldShapes.set(shape, (shared = names));
     const item = new CachedObject(
       kv.key,
-      unpooled(JSON.stringify(object)),
+      unpooled(jsonOf(object)),
       Number(object.metadata.resourceVersion ?? 0),
       labels as Readonly<Record<string, string>> | undefined,
       shared,
