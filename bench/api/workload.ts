@@ -40,7 +40,7 @@ export const DEFAULTS: Config = {
   lists: 25,
   pageLimit: 500,
   watchers: 1000,
-  watchEvents: 5000,
+  watchEvents: 10000,
   watchRate: 50,
 };
 

@@ -37,7 +37,7 @@ export interface IdleReclaimOptions {
   readonly intervalMs?: number;
   /** Event-loop utilization below which an interval counts as idle (default 5%). */
   readonly idleBelow?: number;
-  /** Committed but unused heap worth reclaiming (default 24 MiB). */
+  /** Committed but unused heap worth reclaiming (default 48 MiB: what a burst leaves, not everyday churn). */
   readonly minSlackBytes?: number;
   /** Collections per idle period at most (default 3: V8 shrinks its heap over a few of them). */
   readonly maxPerIdlePeriod?: number;
@@ -46,7 +46,7 @@ export interface IdleReclaimOptions {
 /** Starts the idle reclaimer; returns its stop function. Its timer never keeps the process alive. */
 export function startIdleHeapReclaim(options: IdleReclaimOptions = {}): () => void {
   const idleBelow = options.idleBelow ?? 0.05;
-  const minSlack = options.minSlackBytes ?? 24 * 1024 * 1024;
+  const minSlack = options.minSlackBytes ?? 48 * 1024 * 1024;
   const maxRuns = options.maxPerIdlePeriod ?? 3;
   let last: EventLoopUtilization = performance.eventLoopUtilization();
   let runs = 0;

@@ -25,6 +25,7 @@ import {
   prefixEnd,
 } from "../validation.js";
 import { logger, type Logger } from "../../util/log.js";
+import { BackgroundCheckpointer } from "./checkpointer.js";
 import { Compaction } from "./compaction.js";
 import { Reader } from "./reader.js";
 import { asStorageError, message, openDatabase, type Db, type PersistedState } from "./schema.js";
@@ -40,6 +41,8 @@ export interface SqliteStoreOptions {
   readonly progressIntervalMs?: number;
   /** Revisions purged per compaction transaction (default 300). */
   readonly compactionStep?: number;
+  /** Checkpoint the WAL from a background thread (default true); false: inside commits, as SQLite does. */
+  readonly backgroundCheckpoints?: boolean;
 }
 
 /** Counters for tests, benchmarks and metrics. */
@@ -58,6 +61,9 @@ export interface SqliteStoreStats {
   readonly watches: number;
 }
 
+/** Write transactions after which WAL checkpoints move to a background thread (a busy store, not a test's). */
+const BACKGROUND_CHECKPOINTS_AFTER = 2000;
+
 export class SqliteStore implements Store {
   readonly backend: StoreBackend = "sqlite";
   private revision: number;
@@ -69,6 +75,9 @@ export class SqliteStore implements Store {
   private readonly hub: WatchHub;
   private readonly compaction: Compaction;
   private readonly probe;
+  private checkpointer: BackgroundCheckpointer | undefined;
+  /** The file to checkpoint in the background once writes are frequent enough to be worth a thread. */
+  private checkpointsFor: string | undefined;
 
   private constructor(
     private readonly db: Db,
@@ -85,6 +94,10 @@ export class SqliteStore implements Store {
         this.revision = revision;
         this.lastFailure = undefined;
         this.hub.publish(events, revision);
+        if (this.checkpointsFor !== undefined && this.writer.stats.transactions >= BACKGROUND_CHECKPOINTS_AFTER) {
+          this.checkpointer = BackgroundCheckpointer.start(db, this.checkpointsFor, this.log);
+          this.checkpointsFor = undefined;
+        }
       },
       onBatchError: (error) => {
         this.lastFailure = error;
@@ -119,6 +132,7 @@ export class SqliteStore implements Store {
     }
     const { db, state } = openDatabase(options.file);
     const store = new SqliteStore(db, state, options, logger("storage.sqlite"));
+    store.checkpointsFor = options.backgroundCheckpoints === false ? undefined : options.file;
     if (store.compaction.unfinished) {
       // A compaction was interrupted (crash); finish purging in the background.
       store.compaction.resume().catch((err: unknown) => {
@@ -266,9 +280,11 @@ export class SqliteStore implements Store {
 
   private async shutdown(): Promise<void> {
     this.closed = true;
+    this.checkpointsFor = undefined;
     await this.writer.drain(); // writes accepted before close still commit (or fail) normally
     this.hub.failAll(new StorageError("Closed", "the SQLite store is closed"));
     await this.compaction.idle();
+    await this.checkpointer?.stop();
     try {
       this.db.close();
     } catch (err) {

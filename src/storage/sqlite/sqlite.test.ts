@@ -502,8 +502,9 @@ describe("SqliteStore compaction", () => {
       const compaction = s.compact(target);
       await tick();
       await tick();
+      const interrupted = rejectsWith(compaction, "Closed"); // handled before close settles it
       await s.close();
-      await rejectsWith(compaction, "Closed");
+      await interrupted;
 
       const raw = new Database(f.file, { readonly: true });
       const rows = (): number => raw.prepare("SELECT count(*) FROM kv").pluck().get() as number;
