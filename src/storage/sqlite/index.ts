@@ -59,6 +59,8 @@ export interface SqliteStoreStats {
   readonly compactionSteps: number;
   readonly rowsCompacted: number;
   readonly watches: number;
+  /** WAL checkpoints run on the background thread (the store got busy), not inside commits. */
+  readonly backgroundCheckpoints: boolean;
 }
 
 /** Write transactions after which WAL checkpoints move to a background thread (a busy store, not a test's). */
@@ -275,6 +277,7 @@ export class SqliteStore implements Store {
       compactionSteps: c.steps,
       rowsCompacted: c.rowsRemoved,
       watches: this.hub.size,
+      backgroundCheckpoints: this.checkpointer !== undefined,
     };
   }
 

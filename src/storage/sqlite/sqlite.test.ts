@@ -1,6 +1,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
@@ -520,6 +521,43 @@ describe("SqliteStore compaction", () => {
       } finally {
         raw.close();
       }
+    } finally {
+      await f.cleanup();
+    }
+  });
+});
+
+describe("SqliteStore background checkpoints", () => {
+  it("move to a thread once the store is busy, keep the WAL bounded and lose nothing", async () => {
+    const f = await fixture("checkpoints");
+    try {
+      const s = f.store;
+      assert.equal(s.stats().backgroundCheckpoints, false);
+      // 2,100 transactions of 4 writes each (a batch per round).
+      for (let round = 0; round < 2100; round++) {
+        await Promise.all(
+          Array.from({ length: 4 }, (_, k) =>
+            round === 0 ? s.create(`/registry/c/k${k}`, enc({ round })) : s.update(`/registry/c/k${k}`, enc({ round })),
+          ),
+        );
+      }
+      assert.equal(s.stats().backgroundCheckpoints, true);
+      // New pages reach the database file while the writer's own autocheckpoint (at 10,000 pages) is far off:
+      // the thread copied them there.
+      const before = statSync(f.file).size;
+      const big = "x".repeat(4000);
+      await Promise.all(Array.from({ length: 300 }, (_, i) => s.create(`/registry/big/k${i}`, enc({ big }))));
+      const deadline = Date.now() + 10_000;
+      while (statSync(f.file).size < before + 300 * 4096) {
+        if (Date.now() > deadline) assert.fail(`the database file stayed at ${statSync(f.file).size} bytes`);
+        await sleep(50);
+      }
+      await s.update("/registry/c/k0", enc({ round: "after" }));
+      await s.close();
+      const s2 = await f.reopen();
+      assert.equal(s2.stats().backgroundCheckpoints, false);
+      const items = (await s2.list("/registry/c/")).items.map((kv) => JSON.parse(kv.value.toString()));
+      assert.deepEqual(items, [{ round: "after" }, { round: 2099 }, { round: 2099 }, { round: 2099 }]);
     } finally {
       await f.cleanup();
     }
