@@ -10,8 +10,9 @@ export function writeJson(res: ServerResponse, code: number, body: unknown, cont
     res.end();
     return;
   }
-  const data = Buffer.from(jsonOf(body));
-  res.writeHead(code, { "Content-Type": contentType, "Content-Length": data.length });
+  // The string goes to the socket as is (no intermediate Buffer to allocate and collect).
+  const data = jsonOf(body);
+  res.writeHead(code, { "Content-Type": contentType, "Content-Length": Buffer.byteLength(data) });
   res.end(data);
 }
 
