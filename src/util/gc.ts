@@ -1,8 +1,8 @@
 /**
  * Giving memory back after a burst. Under load V8 grows its heap for the garbage in flight; once the load is
  * gone the pages stay committed (a burst of 10,000 pod creates leaves ~75 MiB of empty heap behind). When
- * the event loop has been idle for a second and the heap holds much more than it uses, a few full
- * collections shrink it back. Nothing runs while the process is busy.
+ * the event loop has been idle for a second and the heap has grown well beyond its size after the last
+ * reclaim, a few full collections shrink it back. Nothing runs while the process is busy.
  */
 import { getHeapStatistics, setFlagsFromString } from "node:v8";
 import { performance, type EventLoopUtilization } from "node:perf_hooks";
@@ -37,8 +37,12 @@ export interface IdleReclaimOptions {
   readonly intervalMs?: number;
   /** Event-loop utilization below which an interval counts as idle (default 5%). */
   readonly idleBelow?: number;
-  /** Committed but unused heap worth reclaiming (default 48 MiB: what a burst leaves, not everyday churn). */
-  readonly minSlackBytes?: number;
+  /**
+   * Growth of the committed heap (since the last reclaim, or the start) worth reclaiming (default 32 MiB: what a
+   * burst leaves behind, not everyday churn). Counted on the committed size because, right after a burst, the
+   * heap's "used" size still includes the uncollected garbage.
+   */
+  readonly minGrowthBytes?: number;
   /** Collections per idle period at most (default 3: V8 shrinks its heap over a few of them). */
   readonly maxPerIdlePeriod?: number;
 }
@@ -46,9 +50,10 @@ export interface IdleReclaimOptions {
 /** Starts the idle reclaimer; returns its stop function. Its timer never keeps the process alive. */
 export function startIdleHeapReclaim(options: IdleReclaimOptions = {}): () => void {
   const idleBelow = options.idleBelow ?? 0.05;
-  const minSlack = options.minSlackBytes ?? 48 * 1024 * 1024;
+  const minGrowth = options.minGrowthBytes ?? 32 * 1024 * 1024;
   const maxRuns = options.maxPerIdlePeriod ?? 3;
   let last: EventLoopUtilization = performance.eventLoopUtilization();
+  let baseline = getHeapStatistics().total_heap_size;
   let runs = 0;
   const timer = setInterval(() => {
     const now = performance.eventLoopUtilization();
@@ -59,10 +64,10 @@ export function startIdleHeapReclaim(options: IdleReclaimOptions = {}): () => vo
       return;
     }
     if (runs >= maxRuns) return;
-    const heap = getHeapStatistics();
-    if (heap.total_heap_size - heap.used_heap_size < minSlack) return;
+    if (runs === 0 && getHeapStatistics().total_heap_size < baseline + minGrowth) return;
     runs++;
     if (!collectGarbage()) clearInterval(timer);
+    baseline = getHeapStatistics().total_heap_size;
     // The collection itself made this interval busy: measure the next one from here.
     last = performance.eventLoopUtilization();
   }, options.intervalMs ?? 1000);

@@ -11,7 +11,7 @@ import { keyOf } from "../util/pods.js";
 import { needsCleanup, type PropagationPolicy, TtlSyncer } from "./sync.js";
 
 export interface TtlAfterFinishedOptions {
-  /** How expired Jobs are deleted (default Background; upstream uses Foreground). */
+  /** How expired Jobs are deleted (default Foreground, as upstream: the garbage collector removes the pods first). */
   readonly propagationPolicy?: PropagationPolicy;
   /** The clock (ms since epoch); tests inject one. */
   readonly now?: () => number;
@@ -36,7 +36,7 @@ export async function runTtlAfterFinishedController(
     jobs: informer.lister,
     enqueueAfter: (key, ms) => queue.addAfter(key, ms),
     log,
-    propagationPolicy: options.propagationPolicy ?? "Background",
+    propagationPolicy: options.propagationPolicy ?? "Foreground",
     now: options.now,
   });
   await runWorkers(queue, context.options.workers, (key) => syncer.sync(key), {

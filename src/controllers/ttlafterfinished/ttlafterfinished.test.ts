@@ -3,10 +3,11 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Job } from "kubernetes-types/batch/v1.js";
 import { isStatusError } from "../../api/status.js";
-import { jobs } from "../../client/resources.js";
+import { jobs, pods } from "../../client/resources.js";
 import { eventually } from "../../client/testing.js";
 import { type ControllerTest, startControllerTest } from "../testing.js";
 import { newTtlAfterFinishedController } from "./controller.js";
+import { garbageCollectorController } from "../garbagecollector/controller.js";
 import { timeLeftMs } from "./sync.js";
 
 const finishedAt = "2026-01-01T00:00:00Z";
@@ -31,7 +32,9 @@ describe("ttl-after-finished arithmetic", () => {
 describe("ttl-after-finished controller", () => {
   let t: ControllerTest;
   before(async () => {
-    t = await startControllerTest([newTtlAfterFinishedController()]);
+    t = await startControllerTest([newTtlAfterFinishedController(), garbageCollectorController], {
+      apiServer: { garbageCollection: true },
+    });
   });
   after(() => t.close());
 
@@ -47,6 +50,26 @@ describe("ttl-after-finished controller", () => {
       });
     const done = await create("done");
     const running = await create("running");
+    // A pod of the finished Job that a finalizer keeps around once it is deleted.
+    const podClient = t.client.resource(pods);
+    await podClient.create({
+      metadata: {
+        name: "done-pod",
+        namespace: "default",
+        finalizers: ["example.com/hold"],
+        ownerReferences: [
+          {
+            apiVersion: "batch/v1",
+            kind: "Job",
+            name: "done",
+            uid: done.metadata!.uid!,
+            controller: true,
+            blockOwnerDeletion: true,
+          },
+        ],
+      },
+      spec: { containers: [{ name: "c", image: "busybox" }] },
+    });
     const now = new Date().toISOString().replace(/\.\d+Z$/, "Z");
     await jobClient.updateStatus({
       ...done,
@@ -60,6 +83,21 @@ describe("ttl-after-finished controller", () => {
         ],
       },
     });
+    // Foreground, as upstream: the Job waits for its pod (which waits for its finalizer).
+    await eventually(
+      async () => {
+        const job = await jobClient.get("default", "done");
+        const pod = await podClient.get("default", "done-pod");
+        return (
+          job.metadata?.finalizers?.includes("foregroundDeletion") === true &&
+          pod.metadata?.deletionTimestamp !== undefined
+        );
+      },
+      { message: "the Job deleted in the foreground, its pod being deleted" },
+    );
+    const pod = await podClient.get("default", "done-pod");
+    await podClient.patch("default", "done-pod", "merge", { metadata: { finalizers: null } });
+    assert.ok(pod.metadata?.deletionTimestamp);
     await eventually(
       async () => {
         try {

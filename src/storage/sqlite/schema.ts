@@ -61,7 +61,7 @@ export function openDatabase(file: string): { db: Db; state: PersistedState } {
     const mode = db.pragma("journal_mode = WAL", { simple: true });
     if (mode !== "wal") throw new Error(`could not switch to WAL (journal_mode is ${String(mode)})`);
     db.pragma("synchronous = FULL"); // an acknowledged write is fsynced
-    db.pragma("cache_size = -8192"); // 8 MiB: the API server reads through its watch caches, rarely from here
+    db.pragma("cache_size = -4096"); // 4 MiB: the API server reads through its watch caches, rarely from here
     db.pragma("temp_store = MEMORY");
     db.pragma("journal_size_limit = 67108864"); // truncate the WAL back to 64 MiB after checkpoints
     migrate(db, version);
