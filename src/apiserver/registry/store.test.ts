@@ -153,6 +153,32 @@ describe("generic registry store (SQLite)", () => {
     }
   });
 
+  it("core Events (stored in v1, also served as events.k8s.io/v1) take the same one-encoding path", async () => {
+    const coreEvents = make(type("", "events"));
+    const newEvents = make(type("events.k8s.io", "events"));
+    const created = await coreEvents.create(
+      "default",
+      {
+        apiVersion: "v1",
+        kind: "Event",
+        metadata: { name: "e1" },
+        involvedObject: { kind: "Pod", name: "p", namespace: "default" },
+        reason: "Scheduled",
+        message: "Successfully assigned default/p to n1",
+        type: "Normal",
+        source: { component: "default-scheduler" },
+      },
+      { dryRun: false, fieldManager: "test" },
+    );
+    assert.equal(jsonOf(created), JSON.stringify(created));
+    const stored = await store.get("/registry/core/events/default/e1");
+    assert.deepEqual(coreEvents.decode(stored!), created);
+    // The other version still converts from what was stored.
+    const asNew = newEvents.decode(stored!);
+    assert.equal(asNew.apiVersion, "events.k8s.io/v1");
+    assert.equal((asNew as { note?: string }).note, "Successfully assigned default/p to n1");
+  });
+
   it("updates starting from a stale cached copy re-read the datastore", async () => {
     const first = await configmaps.create("default", cm("stale"), { dryRun: false });
     const second = await configmaps.update("default", "stale", (c) => ({ ...c, data: { a: "2" } }), {

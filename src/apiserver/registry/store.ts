@@ -88,6 +88,8 @@ export class RegistryStore {
    * Events); undefined for every other resource (no conversion at all on their paths).
    */
   readonly storageVersion: string | undefined;
+  /** Objects are stored in the version this registry serves (no storage prefix shared, or it is the storage version). */
+  private readonly storesOwnVersion: boolean;
   private readonly root: string;
   private current: CurrentObjects | undefined;
 
@@ -103,6 +105,7 @@ export class RegistryStore {
     this.gvk = { group: type.group, version: type.version, kind: type.kind };
     this.root = `/registry/${type.storage.group || "core"}/${type.storage.resource}/`;
     this.storageVersion = storageVersionFor(type.storage.group, type.storage.resource);
+    this.storesOwnVersion = this.storageVersion === undefined || this.storageVersion === this.apiVersion;
   }
 
   /**
@@ -111,8 +114,8 @@ export class RegistryStore {
    * (or the request's resourceVersion precondition) and the update re-reads the datastore.
    */
   readCurrentFrom(current: CurrentObjects): void {
-    // Converted resources keep their storage version in the cache; they read the datastore.
-    if (this.storageVersion === undefined) this.current = current;
+    // A registry serving another version than the stored one (HPA v1, events.k8s.io) reads the datastore.
+    if (this.storesOwnVersion) this.current = current;
   }
 
   /** The list/watch prefix: the whole resource, or one namespace of it. */
@@ -139,7 +142,7 @@ export class RegistryStore {
   decodeStored = (kv: KeyValue): StoredObject => this.decodeAs(kv, this.storageVersion ?? this.apiVersion);
 
   private decodeAs(kv: KeyValue, apiVersion: string): StoredObject {
-    const encoded = this.storageVersion === undefined ? encodings.get(kv.value) : undefined;
+    const encoded = this.storesOwnVersion ? encodings.get(kv.value) : undefined;
     if (encoded) return this.served(encoded, kv.modRevision);
     let object = JSON.parse(kv.value.toString("utf8")) as StoredObject;
     object.apiVersion ??= this.storageVersion ?? this.apiVersion;
@@ -194,8 +197,9 @@ export class RegistryStore {
   }
 
   private encode(object: StoredObject): Buffer {
-    if (this.storageVersion !== undefined)
+    if (this.storageVersion !== undefined && (!this.storesOwnVersion || object.apiVersion !== this.storageVersion)) {
       return encodeJsonValue(forStorage(convertObject(object, this.storageVersion)));
+    }
     if (object.apiVersion === undefined || object.kind === undefined) return encodeJsonValue(forStorage(object));
     // The stored JSON, written so that the served JSON (the same plus metadata.resourceVersion, appended as
     // written() appends it) is known around the revision the write will get.
@@ -447,8 +451,7 @@ export class RegistryStore {
       }
       if (options.dryRun) return next;
       try {
-        const value =
-          this.storageVersion === undefined ? this.encode(next) : this.encodeUpdate(next, desired, kv, options);
+        const value = this.storesOwnVersion ? this.encode(next) : this.encodeUpdate(next, desired, kv, options);
         return this.written(next, await this.store.update(key, value, kv.modRevision), value);
       } catch (error) {
         if (isStorageError(error, "Conflict") && attempt < MAX_UPDATE_ATTEMPTS) continue;
