@@ -25,7 +25,7 @@ import {
   writeResults,
   type Row,
 } from "./report.js";
-import { basicPod, runWorkload, type WorkloadResult } from "./scheduler/workload.js";
+import { basicPod, runWorkload, SPREAD_ANTI_AFFINITY, type WorkloadResult } from "./scheduler/workload.js";
 
 /** Upstream kube-scheduler's SchedulingBasic threshold at 5,000 nodes (scheduler_perf performance-config.yaml). */
 const UPSTREAM_BASIC_PODS_PER_SECOND = 680;
@@ -89,28 +89,7 @@ async function main(): Promise<number> {
           measuredPods: measured,
           clients,
           initialPod: (i) => basicPod(`blue-${i}`, {}, { color: "blue" }),
-          measuredPod: (i) =>
-            basicPod(
-              `spread-${i}`,
-              {
-                topologySpreadConstraints: [
-                  {
-                    maxSkew: 1,
-                    topologyKey: "topology.kubernetes.io/zone",
-                    whenUnsatisfiable: "DoNotSchedule",
-                    labelSelector: { matchLabels: { app: "spread" } },
-                  },
-                ],
-                affinity: {
-                  podAntiAffinity: {
-                    requiredDuringSchedulingIgnoredDuringExecution: [
-                      { labelSelector: { matchLabels: { color: "blue" } }, topologyKey: "kubernetes.io/hostname" },
-                    ],
-                  },
-                },
-              },
-              { app: "spread" },
-            ),
+          measuredPod: (i) => basicPod(`spread-${i}`, SPREAD_ANTI_AFFINITY, { app: "spread" }),
         },
         say,
       );

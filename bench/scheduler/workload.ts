@@ -38,6 +38,28 @@ export interface WorkloadResult {
 
 const NAMESPACE = "bench";
 
+/**
+ * The anti-affinity+spread workload's pod spec: a DoNotSchedule zone spread of the `app=spread` pods plus a
+ * required anti-affinity, per host, to the `color=blue` pods.
+ */
+export const SPREAD_ANTI_AFFINITY: Partial<NonNullable<Pod["spec"]>> = {
+  topologySpreadConstraints: [
+    {
+      maxSkew: 1,
+      topologyKey: "topology.kubernetes.io/zone",
+      whenUnsatisfiable: "DoNotSchedule",
+      labelSelector: { matchLabels: { app: "spread" } },
+    },
+  ],
+  affinity: {
+    podAntiAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: [
+        { labelSelector: { matchLabels: { color: "blue" } }, topologyKey: "kubernetes.io/hostname" },
+      ],
+    },
+  },
+};
+
 /** scheduler_perf's pod-default.yaml: one pause container asking for 100m CPU and 500Mi. */
 export function basicPod(name: string, extra: Partial<Pod["spec"]> = {}, labels: Record<string, string> = {}): Pod {
   return {

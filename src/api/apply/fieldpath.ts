@@ -284,14 +284,6 @@ export class FieldSet {
     );
   }
 
-  /** A deep copy (sets are never changed once built; this is for callers that want to build on one). */
-  clone(): FieldSet {
-    return FieldSet.build(
-      this.members,
-      [...this.children].map(([pe, c]) => [pe, c.clone()] as [PathElement, FieldSet]),
-    );
-  }
-
   equals(other: FieldSet): boolean {
     return this.difference(other).isEmpty() && other.difference(this).isEmpty();
   }

@@ -91,7 +91,7 @@ export class RegistryStore {
   /** Objects are stored in the version this registry serves (no storage prefix shared, or it is the storage version). */
   private readonly storesOwnVersion: boolean;
   private readonly root: string;
-  private current: CurrentObjects | undefined;
+  private cache: CurrentObjects | undefined;
 
   constructor(
     readonly type: ResourceType,
@@ -115,7 +115,24 @@ export class RegistryStore {
    */
   readCurrentFrom(current: CurrentObjects): void {
     // A registry serving another version than the stored one (HPA v1, events.k8s.io) reads the datastore.
-    if (this.storesOwnVersion) this.current = current;
+    if (this.storesOwnVersion) this.cache = current;
+  }
+
+  /**
+   * The object at `key` (404 when there is none): the watch cache's copy when `fromCache` and it has one
+   * (`cached`: it may be behind), else the datastore's.
+   */
+  private async readCurrent(key: string, name: string, fromCache: boolean): Promise<{ kv: KeyValue; cached: boolean }> {
+    const item = fromCache ? this.cache?.getCached(key) : undefined;
+    if (item) return { kv: { key, value: item.json, modRevision: item.revision, createRevision: 0 }, cached: true };
+    let kv: KeyValue | undefined;
+    try {
+      kv = await this.store.get(key);
+    } catch (error) {
+      throw this.storageError(error, name);
+    }
+    if (!kv) throw notFound(this.qualified, name);
+    return { kv, cached: false };
   }
 
   /** The list/watch prefix: the whole resource, or one namespace of it. */
@@ -391,17 +408,7 @@ export class RegistryStore {
     this.checkKeyable(namespace, name);
     const key = this.key(namespace, name);
     for (let attempt = 0; ; attempt++) {
-      const cached = attempt === 0 ? this.current?.getCached(key) : undefined;
-      let kv: KeyValue | undefined;
-      if (cached) kv = { key, value: cached.json, modRevision: cached.revision, createRevision: 0 };
-      else {
-        try {
-          kv = await this.store.get(key);
-        } catch (error) {
-          throw this.storageError(error, name);
-        }
-      }
-      if (!kv) throw notFound(this.qualified, name);
+      const { kv, cached } = await this.readCurrent(key, name, attempt === 0);
       const current = this.decode(kv);
       // A private copy for `mutate`: decoding the bytes again is cheaper than cloning the object.
       const desired = await mutate(this.decode(kv));
@@ -581,17 +588,7 @@ export class RegistryStore {
     this.checkKeyable(namespace, name);
     const key = this.key(namespace, name);
     for (let attempt = 0; ; attempt++) {
-      const cached = attempt === 0 ? this.current?.getCached(key) : undefined;
-      let kv: KeyValue | undefined;
-      if (cached) kv = { key, value: cached.json, modRevision: cached.revision, createRevision: 0 };
-      else {
-        try {
-          kv = await this.store.get(key);
-        } catch (error) {
-          throw this.storageError(error, name);
-        }
-      }
-      if (!kv) throw notFound(this.qualified, name);
+      const { kv } = await this.readCurrent(key, name, false);
       const current = this.decode(kv);
       const md = current.metadata;
       const pre = options.preconditions;

@@ -1,6 +1,6 @@
 /**
  * Taints as upstream's helpers treat them (pkg/util/taints): which node conditions map to which of the node
- * controller's taints, and zone keys. Taint keys and toleration matching are ../util/taints.ts.
+ * controller's taints, and zone keys. Taint keys and toleration matching are in src/api/taints.ts.
  */
 import type { Node, NodeCondition, Taint } from "kubernetes-types/core/v1.js";
 import {

@@ -1,19 +1,20 @@
 /**
- * In-memory benchmark of the scheduling algorithm (no API server): `node dist/src/scheduler/bench.js`.
+ * In-memory benchmark of the scheduling algorithm (no API server): `node dist/bench/scheduler/algorithm.js [pods]`.
  * Two workloads shaped like bench/scheduler.ts: 5,000 nodes (3 zones) with ReplicaSet-style pods under default
  * spreading, and 500 nodes in 10 zones with a DoNotSchedule zone spread plus required anti-affinity. Prints
  * pods/s of schedulePod + assume, the part of the scheduler that must keep up with 1,000 pods/s.
  */
 import { pathToFileURL } from "node:url";
-import { labelSelectorFromSet } from "../api/selectors/labels.js";
-import { Algorithm } from "./algorithm.js";
-import { SchedulerCache } from "./cache.js";
-import { CycleState } from "./framework.js";
-import { FitError } from "./fiterror.js";
-import { defaultPlugins } from "./plugins/index.js";
-import { newPodInfo } from "./podinfo.js";
-import { makeNode, makePod } from "./testutil.js";
 import type { Pod } from "kubernetes-types/core/v1.js";
+import { labelSelectorFromSet } from "../../src/api/selectors/labels.js";
+import { Algorithm } from "../../src/scheduler/algorithm.js";
+import { SchedulerCache } from "../../src/scheduler/cache.js";
+import { CycleState } from "../../src/scheduler/framework.js";
+import { FitError } from "../../src/scheduler/fiterror.js";
+import { defaultPlugins } from "../../src/scheduler/plugins/index.js";
+import { newPodInfo } from "../../src/scheduler/podinfo.js";
+import { makeNode, makePod } from "../../src/scheduler/testutil.js";
+import { SPREAD_ANTI_AFFINITY } from "./workload.js";
 
 const ZONE = "topology.kubernetes.io/zone";
 
@@ -72,28 +73,7 @@ function main(): void {
     500,
     10,
     pods,
-    (i) =>
-      makePod(
-        `s${i}`,
-        { cpu: "100m", memory: "500Mi", labels: { app: "spread" } },
-        {
-          topologySpreadConstraints: [
-            {
-              maxSkew: 1,
-              topologyKey: ZONE,
-              whenUnsatisfiable: "DoNotSchedule",
-              labelSelector: { matchLabels: { app: "spread" } },
-            },
-          ],
-          affinity: {
-            podAntiAffinity: {
-              requiredDuringSchedulingIgnoredDuringExecution: [
-                { labelSelector: { matchLabels: { color: "blue" } }, topologyKey: "kubernetes.io/hostname" },
-              ],
-            },
-          },
-        },
-      ),
+    (i) => makePod(`s${i}`, { cpu: "100m", memory: "500Mi", labels: { app: "spread" } }, SPREAD_ANTI_AFFINITY),
     false,
   );
 }
