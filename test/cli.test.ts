@@ -3,9 +3,28 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { runSkiff, startSkiffServer } from "./harness/skiff.js";
 import { makeTempDir } from "./harness/tmp.js";
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
+import { request } from "node:http";
 import { join } from "node:path";
 import { startEtcd } from "./harness/etcd.js";
+import { eventually } from "../src/client/testing.js";
+
+/** A plain HTTP GET over a Unix socket: status and body. */
+function overSocket(
+  socketPath: string,
+  path: string,
+  authorization?: string,
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ socketPath, path, headers: authorization ? { authorization } : {} }, (res) => {
+      let body = "";
+      res.on("data", (c: Buffer) => (body += c.toString()));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
 
 describe("skiff command", () => {
   it("--help lists the commands", () => {
@@ -94,8 +113,26 @@ describe("skiff server (SQLite)", () => {
         body: JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name: "kept" } }),
       });
       assert.equal(created.status, 201, created.body);
+      // The loopback socket the scheduler and controller manager use: the owner's alone, no anonymous access.
+      const socketPath = join(dir.path, "apiserver.sock");
+      assert.equal((await stat(socketPath)).mode & 0o777, 0o600);
+      assert.equal((await overSocket(socketPath, "/api/v1/namespaces")).status, 401);
+      assert.equal((await overSocket(socketPath, "/api/v1/namespaces", "Bearer not-a-token")).status, 401);
+      assert.equal((await overSocket(socketPath, "/readyz")).status, 200);
+      // The scheduler reached the API server through it and took its Lease.
+      await eventually(async () => {
+        const lease = await server.request(
+          "/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/kube-scheduler",
+          {
+            asAdmin: true,
+          },
+        );
+        assert.equal(lease.status, 200, lease.body);
+        return true;
+      });
       const ca = await readFile(join(dir.path, "tls", "ca.crt"), "utf8");
       assert.equal(await server.terminate(), 0);
+      await assert.rejects(stat(socketPath), { code: "ENOENT" });
 
       // The same data dir opens again: same CA, same data, the kubeconfig still works.
       const again = await startSkiffServer({ dataDir: dir.path });

@@ -15,3 +15,4 @@ export { X509Authenticator, userFromCertificate } from "./x509-authenticator.js"
 export { UnionAuthenticator } from "./union.js";
 export { AlwaysAllowAuthenticated, ANONYMOUS, isAnonymous, isPublicInfoPath, forbiddenMessage } from "./authorizer.js";
 export { tlsServerOptions, tlsOptions } from "./tls-options.js";
+export { TokenAuthenticator } from "./token-authenticator.js";

@@ -5,6 +5,7 @@ import { isIP } from "node:net";
 import { configureLogging } from "../util/log.js";
 import { defaultDataDir, parseDuration, parseNonNegativeInt, parsePort } from "./options.js";
 import { startServer } from "../server/server.js";
+import { tuneGarbageCollection } from "../util/gc.js";
 
 export function serverCommand(): Command {
   return new Command("server")
@@ -65,6 +66,7 @@ export function serverCommand(): Command {
     .option("--v <level>", "log verbosity (0 info … 4 debug … 6 trace)", parseNonNegativeInt, 0)
     .action(async (opts: ServerCommandOptions) => {
       const log = configureLogging({ verbosity: opts.v });
+      if (tuneGarbageCollection()) log.debug("scavenging on one thread (at most two cores)");
       mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
       const server = await startServer({
         dataDir: opts.dataDir,

@@ -36,6 +36,8 @@ export interface ClientOptions {
   readonly maxSockets?: number;
   /** Skip server certificate verification (kubeconfig insecure-skip-tls-verify). */
   readonly insecureSkipTLSVerify?: boolean;
+  /** Connect through this Unix socket instead of the URL's host and port (the server's loopback listener). */
+  readonly socketPath?: string;
 }
 
 type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -133,8 +135,8 @@ class RestClient implements Client {
   private readonly agent: HttpAgent;
   private readonly watchAgent: HttpAgent;
   private readonly send: typeof httpRequest;
-  private readonly hostname: string;
-  private readonly port: string;
+  /** Where requests go: the URL's host and port, or a Unix socket. */
+  private readonly target: { hostname: string; port: string } | { socketPath: string };
   private readonly basePath: string;
   private readonly headers: Record<string, string>;
   private readonly watches = new Set<ClientRequest>();
@@ -160,8 +162,10 @@ class RestClient implements Client {
     this.agent = new AgentClass({ keepAlive: true, maxSockets: options.maxSockets ?? 64, ...tls });
     this.watchAgent = new AgentClass({ keepAlive: true, ...tls });
     this.send = https ? (httpsRequest as typeof httpRequest) : httpRequest;
-    this.hostname = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
-    this.port = url.port || (https ? "443" : "80");
+    const hostname = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
+    this.target = options.socketPath
+      ? { socketPath: options.socketPath }
+      : { hostname, port: url.port || (https ? "443" : "80") };
     this.basePath = url.pathname.replace(/\/+$/, "");
     this.headers = { Accept: JSON_TYPE, "User-Agent": options.userAgent };
     if (options.token) this.headers.Authorization = `Bearer ${options.token}`;
@@ -194,7 +198,7 @@ class RestClient implements Client {
         };
       }
       const req = this.send(
-        { agent: this.agent, hostname: this.hostname, port: this.port, path: this.basePath + path, method, headers },
+        { agent: this.agent, ...this.target, path: this.basePath + path, method, headers },
         (res) => {
           readBody(res).then(
             (text) => {
@@ -221,8 +225,7 @@ class RestClient implements Client {
     if (signal?.aborted || this.closed) return;
     const req = this.send({
       agent: this.watchAgent,
-      hostname: this.hostname,
-      port: this.port,
+      ...this.target,
       path: this.basePath + path,
       method: "GET",
       headers: this.headers,

@@ -1,7 +1,8 @@
 /**
  * Entry point of a control-plane component running in its own worker thread (the scheduler, the controller
- * manager). A worker shares nothing with the API server but the URL and its own client certificate, so the
- * one rule (everything through the API) holds by construction, and each component gets a core of its own.
+ * manager). A worker shares nothing with the API server but the way to reach it (the loopback socket and a
+ * token, or the URL and a client certificate), so the one rule (everything through the API) holds by
+ * construction, and each component gets a core of its own.
  * The parent posts "stop" to end it; the worker releases its Lease and exits.
  */
 import { parentPort, workerData } from "node:worker_threads";
@@ -13,13 +14,22 @@ import { runComponent, type ComponentSpec } from "./components.js";
 
 const spec = workerData as ComponentSpec;
 const log = configureLogging({ verbosity: spec.verbosity }).child({ component: spec.name });
-const client = createClient({
-  url: spec.url,
-  userAgent: spec.name,
-  ca: spec.credentials.ca,
-  cert: spec.credentials.cert,
-  key: spec.credentials.key,
-});
+const client = createClient(
+  spec.loopback
+    ? {
+        url: "http://localhost",
+        userAgent: spec.name,
+        socketPath: spec.loopback.socketPath,
+        token: spec.loopback.token,
+      }
+    : {
+        url: spec.url,
+        userAgent: spec.name,
+        ca: spec.credentials.ca,
+        cert: spec.credentials.cert,
+        key: spec.credentials.key,
+      },
+);
 const stopReclaim = startIdleHeapReclaim(); // this thread's own heap
 const stop = new AbortController();
 parentPort?.on("message", (message: unknown) => {

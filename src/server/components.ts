@@ -1,7 +1,8 @@
 /**
  * The control-plane components `skiff server` runs beside the API server: the scheduler and the controller
- * manager, each in its own worker thread (component-worker.ts), each with its own client certificate and
- * its own leader-elected Lease in kube-system, so that of several servers on one etcd only one of each acts.
+ * manager, each in its own worker thread (component-worker.ts), each with its own identity (a token on the
+ * server's loopback socket, or a client certificate when there is no socket) and its own leader-elected Lease
+ * in kube-system, so that of several servers on one etcd only one of each acts.
  */
 import { setMaxListeners } from "node:events";
 import { Worker } from "node:worker_threads";
@@ -21,6 +22,8 @@ export interface ComponentSpec {
   readonly name: ComponentName;
   readonly url: string;
   readonly credentials: { readonly ca: string; readonly cert: string; readonly key: string };
+  /** The server's loopback socket and this component's token there; without it, `url` and `credentials`. */
+  readonly loopback?: { readonly socketPath: string; readonly token: string };
   /** This server's candidate identity in leader election (host name + a random suffix, as upstream). */
   readonly identity: string;
   readonly verbosity: number;

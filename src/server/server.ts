@@ -17,6 +17,7 @@ import {
   ensureClusterPki,
   firstServiceIP,
   tlsServerOptions,
+  TokenAuthenticator,
   UnionAuthenticator,
   writeAdminKubeconfig,
   X509Authenticator,
@@ -37,6 +38,7 @@ import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import { startIdleHeapReclaim } from "../util/gc.js";
 import type { PriorityClass } from "kubernetes-types/scheduling/v1.js";
+import { listenLoopback, type LoopbackListener } from "./loopback.js";
 import { startComponents, type ComponentName, type ComponentSpec, type RunningComponents } from "./components.js";
 
 export interface ServerOptions {
@@ -116,6 +118,14 @@ async function serve(
     https.listen(options.port, options.bindAddress, () => resolve());
   });
   const { port } = https.address() as AddressInfo;
+  // The components this server runs reach it through the loopback socket, with tokens issued here.
+  const tokens = new TokenAuthenticator();
+  let loopbackListener: LoopbackListener | undefined;
+  try {
+    loopbackListener = await listenLoopback(options.dataDir, handle);
+  } catch (error) {
+    log.warn({ err: error }, "no loopback socket; the components use the HTTPS port");
+  }
   const clientHost =
     options.bindAddress === "0.0.0.0" || options.bindAddress === "::" ? "127.0.0.1" : options.bindAddress;
   const url = `https://${clientHost.includes(":") ? `[${clientHost}]` : clientHost}:${port}`;
@@ -127,7 +137,7 @@ async function serve(
   const api = createApiServer({
     store,
     resources: RESOURCES,
-    authenticator: new UnionAuthenticator([new X509Authenticator()]),
+    authenticator: new UnionAuthenticator([new X509Authenticator(), tokens]),
     authorizer: new AlwaysAllowAuthenticated(),
     log,
     serverAddress: `${clientHost}:${port}`,
@@ -180,10 +190,16 @@ async function serve(
       key: loopbackCert.keyPem,
     });
     await ensurePriorityClasses(loopback);
-    components = await startControlPlane(options, pki, url);
+    components = await startControlPlane(
+      options,
+      pki,
+      url,
+      loopbackListener && { socketPath: loopbackListener.socketPath, tokens },
+    );
   } catch (error) {
     loopback?.close();
     await components?.stop();
+    await loopbackListener?.close();
     compactor.stop();
     await api.close();
     https.closeAllConnections();
@@ -222,6 +238,7 @@ async function serve(
       stopReclaim();
       await components?.stop();
       loopback?.close();
+      await loopbackListener?.close();
       compactor.stop();
       metricsRegistry.removeSingleMetric(revisionGauge);
       const closed = new Promise<void>((resolve) => https.close(() => resolve()));
@@ -249,6 +266,7 @@ async function startControlPlane(
   options: ServerOptions,
   pki: Awaited<ReturnType<typeof ensureClusterPki>>,
   url: string,
+  loopback: { readonly socketPath: string; readonly tokens: TokenAuthenticator } | undefined,
 ): Promise<RunningComponents | undefined> {
   const names: ComponentName[] = [];
   if (!options.disableScheduler) names.push("kube-scheduler");
@@ -262,6 +280,9 @@ async function startControlPlane(
       name,
       url,
       credentials: { ca: pki.caCertPem, cert: cert.certPem, key: cert.keyPem },
+      ...(loopback
+        ? { loopback: { socketPath: loopback.socketPath, token: loopback.tokens.issue({ name: `system:${name}` }) } }
+        : {}),
       identity,
       verbosity: options.verbosity ?? 0,
       host: hostname(),

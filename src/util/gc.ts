@@ -4,6 +4,7 @@
  * the event loop has been idle for a second and the heap has grown well beyond its size after the last
  * reclaim, a few full collections shrink it back. Nothing runs while the process is busy.
  */
+import { availableParallelism } from "node:os";
 import { getHeapStatistics, setFlagsFromString } from "node:v8";
 import { performance, type EventLoopUtilization } from "node:perf_hooks";
 import { runInNewContext } from "node:vm";
@@ -30,6 +31,19 @@ export function collectGarbage(): boolean {
   }
   gcFunction?.();
   return gcFunction !== undefined;
+}
+
+/**
+ * Young-generation collections (scavenges) on the collecting thread alone, on machines with at most two cores.
+ * V8 scavenges in parallel with helper threads by default. Where the API server, the scheduler and the
+ * controller manager already keep both cores busy, the helpers only compete with them for the cores: on two
+ * cores, bench:scheduler (20,000 pods) measured 1,022 pods/s on average without them against 957 with them.
+ * Process-wide (every thread's isolate), read by V8 at each scavenge; true when it was applied.
+ */
+export function tuneGarbageCollection(cores: number = availableParallelism()): boolean {
+  if (cores > 2) return false;
+  setFlagsFromString("--no-parallel-scavenge");
+  return true;
 }
 
 export interface IdleReclaimOptions {

@@ -103,6 +103,11 @@ describe("structural schema", () => {
       "spec.template.spec.initContainers[0].bar",
     ]);
     assert.deepEqual(findUnknownFields(DEPLOYMENT, { spec: { Replicas: 1 } }), ["spec.Replicas"]);
+    // Keys named like Object.prototype members are unknown fields, not schema lookups.
+    assert.deepEqual(findUnknownFields(POD, JSON.parse('{"spec": {"constructor": {"x": 1}, "toString": 1}}')), [
+      "spec.constructor",
+      "spec.toString",
+    ]);
     assert.deepEqual(findUnknownFields(POD, { metadata: { name: "p" }, spec: { containers: [] } }), []);
     // free-form values (RawExtension) are not inspected; unknown kinds yield nothing
     assert.deepEqual(findUnknownFields(gvk("apps", "v1", "ControllerRevision"), { data: { any: { thing: 1 } } }), []);

@@ -11,34 +11,45 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
+/** Scalars have nothing unknown inside them: only objects and arrays are walked (and get a path string). */
+function walkable(value: unknown): boolean {
+  return typeof value === "object" && value !== null;
+}
+
 function walk(node: SchemaNode, value: unknown, path: string, out: string[], seen: Set<string>): void {
   if (out.length >= MAX_ERRORS) return;
   const resolved = resolveNode(node);
   if (Array.isArray(value)) {
     if (!resolved.items) return;
-    value.forEach((item, i) => walk(resolved.items!, item, `${path}[${i}]`, out, seen));
+    for (let i = 0; i < value.length; i++) {
+      if (walkable(value[i])) walk(resolved.items, value[i], `${path}[${i}]`, out, seen);
+    }
     return;
   }
   if (!isPlainObject(value)) return;
   if (isStruct(resolved)) {
-    for (const [key, child] of Object.entries(value)) {
-      const field = resolved.properties?.[key];
-      const childPath = path === "" ? key : `${path}.${key}`;
+    for (const key in value) {
+      const child = value[key];
+      const field =
+        resolved.properties && Object.hasOwn(resolved.properties, key) ? resolved.properties[key] : undefined;
       if (field === undefined) {
+        const childPath = path === "" ? key : `${path}.${key}`;
         if (!seen.has(childPath) && out.length < MAX_ERRORS) {
           seen.add(childPath);
           out.push(childPath);
         }
         continue;
       }
-      walk(field, child, childPath, out, seen);
+      if (walkable(child)) walk(field, child, path === "" ? key : `${path}.${key}`, out, seen);
     }
     return;
   }
   const values = resolved.additionalProperties;
   if (values === undefined) return; // RawExtension, FieldsV1 and other free-form objects
-  for (const [key, child] of Object.entries(value))
-    walk(values, child, path === "" ? key : `${path}.${key}`, out, seen);
+  for (const key in value) {
+    const child = value[key];
+    if (walkable(child)) walk(values, child, path === "" ? key : `${path}.${key}`, out, seen);
+  }
 }
 
 /**

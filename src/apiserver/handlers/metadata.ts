@@ -24,6 +24,7 @@ const FIELDS: Readonly<Record<string, FieldType>> = {
   ownerReferences: "[]object",
   managedFields: "[]object",
 };
+const FIELD_TYPES = Object.entries(FIELDS);
 
 function goKind(value: unknown): string {
   if (Array.isArray(value)) return "array";
@@ -54,7 +55,7 @@ export function checkMetadataTypes(metadata: unknown, kind: string): void {
       `json: cannot unmarshal ${goKind(metadata)} into Go struct field ${kind}.metadata of type v1.ObjectMeta`,
     );
   }
-  for (const [field, type] of Object.entries(FIELDS)) {
+  for (const [field, type] of FIELD_TYPES) {
     const value = metadata[field];
     // null is Go's zero value for every one of these fields.
     if (value === undefined || value === null || fits(type, value)) continue;

@@ -280,7 +280,8 @@ export class Cacher implements Decoder {
       for (const w of this.watchers) w.onEvent(event);
       event.release();
     }
-    if (this.events.length > this.capacity) {
+    // Trimmed a quarter of the capacity at a time, not on every batch: each trim copies the window.
+    if (this.events.length > this.capacity + (this.capacity >> 2)) {
       const drop = this.events.length - this.capacity;
       this.windowStart = this.events[drop - 1]!.revision;
       this.events = this.events.slice(drop);
