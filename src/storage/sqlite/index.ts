@@ -31,6 +31,7 @@ import { Reader } from "./reader.js";
 import { asStorageError, message, openDatabase, type Db, type PersistedState } from "./schema.js";
 import { WatchHub } from "./watch.js";
 import { GroupCommitWriter } from "./writer.js";
+import { WalSync } from "./wal-sync.js";
 
 export interface SqliteStoreOptions {
   /** The database file; its directory is created if missing. */
@@ -61,6 +62,8 @@ export interface SqliteStoreStats {
   readonly watches: number;
   /** WAL checkpoints run on the background thread (the store got busy), not inside commits. */
   readonly backgroundCheckpoints: boolean;
+  /** Commits are made durable by an fsync of the WAL off the main thread (wal-sync.ts), not inside COMMIT. */
+  readonly walSync: boolean;
 }
 
 /** Write transactions after which WAL checkpoints move to a background thread (a busy store, not a test's). */
@@ -86,12 +89,14 @@ export class SqliteStore implements Store {
     state: PersistedState,
     options: SqliteStoreOptions,
     private readonly log: Logger,
+    private readonly wal: WalSync | undefined,
   ) {
     this.revision = state.revision;
     this.reader = new Reader(db);
     this.probe = db.prepare("SELECT 1");
     this.writer = new GroupCommitWriter(db, {
       maxBatch: options.maxBatch ?? 1000,
+      ...(wal ? { sync: wal.sync } : {}),
       onCommit: (events, revision) => {
         this.revision = revision;
         this.lastFailure = undefined;
@@ -133,7 +138,8 @@ export class SqliteStore implements Store {
       throw new StorageError("Unavailable", "the SQLite datastore needs a file name");
     }
     const { db, state } = openDatabase(options.file);
-    const store = new SqliteStore(db, state, options, logger("storage.sqlite"));
+    const log = logger("storage.sqlite");
+    const store = new SqliteStore(db, state, options, log, WalSync.open(db, options.file, log));
     store.checkpointsFor = options.backgroundCheckpoints === false ? undefined : options.file;
     if (store.compaction.unfinished) {
       // A compaction was interrupted (crash); finish purging in the background.
@@ -154,6 +160,7 @@ export class SqliteStore implements Store {
   async get(key: string): Promise<KeyValue | undefined> {
     this.assertOpen();
     checkKey(key);
+    await this.durable();
     return this.read("get", () => this.reader.get(key));
   }
 
@@ -186,6 +193,7 @@ export class SqliteStore implements Store {
       });
     }
     if (after !== undefined && after !== prefix) checkKey(after);
+    await this.durable();
     const revision = requested === 0 ? this.revision : requested;
     this.checkReadable(revision);
     const page = this.read("list", () =>
@@ -203,6 +211,7 @@ export class SqliteStore implements Store {
   async count(prefix: string): Promise<number> {
     this.assertOpen();
     checkPrefix(prefix);
+    await this.durable();
     return this.read("count", () => this.reader.count(prefix, prefixEnd(prefix)));
   }
 
@@ -278,6 +287,7 @@ export class SqliteStore implements Store {
       rowsCompacted: c.rowsRemoved,
       watches: this.hub.size,
       backgroundCheckpoints: this.checkpointer !== undefined,
+      walSync: this.wal !== undefined,
     };
   }
 
@@ -293,6 +303,16 @@ export class SqliteStore implements Store {
     } catch (err) {
       this.log.warn({ err }, "closing the SQLite database");
     }
+    this.wal?.close();
+  }
+
+  /**
+   * Waits while the last committed batch is being fsynced: reads see only durable, acknowledged writes (and a
+   * revision that matches what they read), as with etcd.
+   */
+  private async durable(): Promise<void> {
+    const pending = this.writer.syncing;
+    if (pending) await pending;
   }
 
   private read<T>(what: string, fn: () => T): T {

@@ -60,7 +60,9 @@ export function openDatabase(file: string): { db: Db; state: PersistedState } {
     if (version === 0) db.pragma("auto_vacuum = INCREMENTAL");
     const mode = db.pragma("journal_mode = WAL", { simple: true });
     if (mode !== "wal") throw new Error(`could not switch to WAL (journal_mode is ${String(mode)})`);
-    db.pragma("synchronous = FULL"); // an acknowledged write is fsynced
+    // An acknowledged write is fsynced: inside COMMIT here; SqliteStore moves the fsync off the main thread
+    // (wal-sync.ts) and switches to NORMAL once it has the WAL open.
+    db.pragma("synchronous = FULL");
     db.pragma("cache_size = -4096"); // 4 MiB: the API server reads through its watch caches, rarely from here
     db.pragma("temp_store = MEMORY");
     db.pragma("journal_size_limit = 67108864"); // truncate the WAL back to 64 MiB after checkpoints

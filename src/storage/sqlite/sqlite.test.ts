@@ -565,6 +565,24 @@ describe("SqliteStore background checkpoints", () => {
 });
 
 describe("SqliteStore durability", () => {
+  it("fsyncs the WAL off the main thread before acknowledging, and reads wait for it", async () => {
+    const f = await fixture("walsync");
+    try {
+      assert.equal(f.store.stats().walSync, true);
+      for (let i = 0; i < 20; i++) {
+        const created = f.store.create(`/registry/d/${i}`, enc({ v: i }));
+        await tick(); // committed; its fsync may still be running
+        // A read never returns a write the store has not acknowledged yet: its revision is already the store's.
+        const seen = await f.store.get(`/registry/d/${i}`);
+        const revision = f.store.currentRevision();
+        assert.ok(seen && seen.modRevision <= (await revision), `read revision ${seen?.modRevision}`);
+        assert.equal((await created).modRevision, seen.modRevision);
+      }
+    } finally {
+      await f.cleanup();
+    }
+  });
+
   it("keeps every acknowledged write through kill -9", async (t) => {
     const f = await fixture("crash");
     await f.store.close();

@@ -4,6 +4,12 @@
  * checked inside the transaction against the state its predecessors in the batch left, so racing
  * guarded writes have exactly one winner. A failed guard fails only its op; an SQLite error rolls back and
  * fails the whole batch with `Unavailable`. Promises settle, and watchers hear of the batch, after COMMIT.
+ *
+ * With a `sync` option the connection commits without fsync (synchronous=NORMAL) and the writer makes each
+ * batch durable itself: after COMMIT it asks `sync` to fsync the WAL (off the main thread) and settles the
+ * batch only once that is done, which is what synchronous=FULL does inside COMMIT, without blocking the event
+ * loop. No other batch commits meanwhile (the queue grows into the next batch), and `syncing` lets readers
+ * wait, so nothing reads a committed write before it is durable.
  */
 import { StorageError } from "../errors.js";
 import type { KeyValue, WatchEvent } from "../types.js";
@@ -33,6 +39,8 @@ export interface WriterOptions {
   readonly onCommit: (events: readonly WatchEvent[], revision: number) => void;
   /** Called after a batch failed as a whole. */
   readonly onBatchError: (error: StorageError) => void;
+  /** Makes the committed WAL durable (fdatasync, off the main thread); absent when COMMIT itself syncs. */
+  readonly sync?: (done: (error: Error | null) => void) => void;
 }
 
 interface Pending {
@@ -52,6 +60,8 @@ export class GroupCommitWriter {
   private queue: Pending[] = [];
   private scheduled: "none" | "immediate" | "microtask" = "none";
   private flushing = false;
+  /** The fsync of the last committed batch, while it runs; that batch settles when it is done. */
+  private pendingSync: Promise<void> | undefined;
 
   private readonly begin;
   private readonly commit;
@@ -91,10 +101,16 @@ export class GroupCommitWriter {
     });
   }
 
+  /** Resolves once the last committed batch is durable and settled; undefined when none is waiting for fsync. */
+  get syncing(): Promise<void> | undefined {
+    return this.pendingSync;
+  }
+
   /** Commit everything queued (used by close). */
   async drain(): Promise<void> {
-    while (this.queue.length > 0) {
-      if (this.flushing) await new Promise((resolve) => setImmediate(resolve));
+    while (this.queue.length > 0 || this.pendingSync) {
+      if (this.pendingSync) await this.pendingSync;
+      else if (this.flushing) await new Promise((resolve) => setImmediate(resolve));
       else this.flush();
     }
   }
@@ -112,7 +128,7 @@ export class GroupCommitWriter {
 
   private flush(): void {
     this.scheduled = "none";
-    if (this.flushing || this.queue.length === 0) return;
+    if (this.flushing || this.pendingSync || this.queue.length === 0) return;
     this.flushing = true;
     try {
       const batch = this.take();
@@ -165,6 +181,37 @@ export class GroupCommitWriter {
 
     this.stats.transactions++;
     this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length);
+    const sync = this.options.sync;
+    if (!sync) {
+      this.settle(batch, outcomes, revision, undefined);
+      return;
+    }
+    this.pendingSync = new Promise<void>((synced) => {
+      sync((error) => {
+        this.pendingSync = undefined;
+        const failure =
+          error === null
+            ? undefined
+            : new StorageError(
+                "Unavailable",
+                `the write was committed but could not be synced to disk (${error.message}); it may not survive a power loss`,
+                { cause: error },
+              );
+        this.settle(batch, outcomes, revision, failure);
+        if (failure) this.options.onBatchError(failure);
+        synced(); // readers waiting on `syncing` go before the next batch (scheduled below) commits
+        if (this.queue.length > 0) this.schedule();
+      });
+    });
+  }
+
+  /** Settles a committed batch's promises (or fails them all with `failure`) and publishes its events. */
+  private settle(
+    batch: readonly Pending[],
+    outcomes: readonly (WatchEvent | StorageError)[],
+    revision: number,
+    failure: StorageError | undefined,
+  ): void {
     const events: WatchEvent[] = [];
     batch.forEach((p, i) => {
       const outcome = outcomes[i]!;
@@ -174,11 +221,12 @@ export class GroupCommitWriter {
       } else {
         this.stats.writes++;
         events.push(outcome);
-        p.resolve(outcome);
+        if (failure) p.reject(failure);
+        else p.resolve(outcome);
       }
     });
     // Promise callbacks run after this synchronous fan-out, so a watcher has an event before its writer
-    // continues.
+    // continues. A batch whose fsync failed is still in the database: watchers must hear of it.
     this.options.onCommit(events, revision);
   }
 
