@@ -188,29 +188,29 @@ export class RegistryStore {
     return out;
   };
 
-  /**
-   * What a write answers: the object just encoded, with the new resourceVersion. Without conversion this is
-   * `decode(kv)` without parsing back the JSON we just wrote (the answer is serialized the same way).
-   */
+  /** `object` as served at `revision`: resourceVersion set (last in metadata, as encode() expects), no selfLink. */
+  private atRevision(object: StoredObject, revision: number): StoredObject {
+    const { resourceVersion: _rv, selfLink: _sl, ...metadata } = object.metadata;
+    return { ...object, metadata: { ...metadata, resourceVersion: String(revision) } };
+  }
+
   /** An object this registry encoded, as served at `revision`, with its served JSON remembered. */
   private served(encoded: EncodedValue, revision: number): StoredObject {
-    const { resourceVersion: _rv, selfLink: _sl, ...metadata } = encoded.object.metadata;
-    const out = { ...encoded.object, metadata: { ...metadata, resourceVersion: String(revision) } };
+    const out = this.atRevision(encoded.object, revision);
     rememberJson(out, `${encoded.head}${revision}${encoded.tail}`);
     return out;
   }
 
+  /**
+   * What a write answers: the object just encoded, with the new resourceVersion. Without conversion this is
+   * `decode(kv)` without parsing back the JSON we just wrote (the answer is serialized the same way).
+   */
   private written(object: StoredObject, kv: KeyValue, value?: Buffer): StoredObject {
     const encoded = value && encodings.get(value);
     if (encoded) return this.served(encoded, kv.modRevision);
     if (this.storageVersion !== undefined) return this.decode(kv);
-    const { resourceVersion: _rv, selfLink: _sl, ...metadata } = object.metadata;
-    return {
-      ...object,
-      apiVersion: object.apiVersion ?? this.apiVersion,
-      kind: object.kind ?? this.type.kind,
-      metadata: { ...metadata, resourceVersion: String(kv.modRevision) },
-    };
+    const typed = { ...object, apiVersion: object.apiVersion ?? this.apiVersion, kind: object.kind ?? this.type.kind };
+    return this.atRevision(typed, kv.modRevision);
   }
 
   private encode(object: StoredObject): Buffer {

@@ -5,11 +5,23 @@ import { makeTempDir } from "../../../test/harness/tmp.js";
 import { isStorageError, type StorageError } from "../errors.js";
 import type { WatchEvent } from "../types.js";
 import { openDatabase } from "./schema.js";
-import { GroupCommitWriter } from "./writer.js";
+import { GroupCommitWriter, type WriteOp } from "./writer.js";
 
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+const create = (key: string): WriteOp => ({ kind: "create", key, value: Buffer.from("{}") });
 
-/** A writer whose WAL syncs wait until the test completes them. */
+/** Runs `test` with a writer whose WAL syncs wait until the test completes them; cleans up after. */
+async function withSyncedWriter(label: string, test: (w: SyncedWriter) => Promise<void>): Promise<void> {
+  const w = await syncedWriter(label);
+  try {
+    await test(w);
+  } finally {
+    await w.cleanup();
+  }
+}
+
+type SyncedWriter = Awaited<ReturnType<typeof syncedWriter>>;
+
 async function syncedWriter(label: string) {
   const tmp = await makeTempDir(`writer-${label}`);
   const { db } = openDatabase(join(tmp.path, "state.db"));
@@ -45,9 +57,8 @@ async function syncedWriter(label: string) {
 
 describe("GroupCommitWriter with a WAL sync", () => {
   it("acknowledges and publishes a batch only once its WAL is synced, and commits nothing else meanwhile", async () => {
-    const w = await syncedWriter("sync");
-    try {
-      const first = w.settled(w.writer.submit({ kind: "create", key: "/a", value: Buffer.from("{}") }));
+    await withSyncedWriter("sync", async (w) => {
+      const first = w.settled(w.writer.submit(create("/a")));
       await tick();
       assert.equal(w.writer.stats.transactions, 1, "committed");
       assert.equal(w.syncs.length, 1, "sync requested after COMMIT");
@@ -55,7 +66,7 @@ describe("GroupCommitWriter with a WAL sync", () => {
       assert.equal(first.done, false, "not acknowledged before the sync");
       assert.deepEqual(w.published, [], "watchers hear nothing before the sync");
 
-      const second = w.settled(w.writer.submit({ kind: "create", key: "/b", value: Buffer.from("{}") }));
+      const second = w.settled(w.writer.submit(create("/b")));
       const third = w.settled(w.writer.submit({ kind: "update", key: "/a", value: Buffer.from("{}"), expected: 1 }));
       await tick();
       await tick();
@@ -77,15 +88,12 @@ describe("GroupCommitWriter with a WAL sync", () => {
       assert.equal((third.value as WatchEvent).kv.modRevision, 3);
       assert.equal(w.writer.syncing, undefined);
       await w.writer.drain();
-    } finally {
-      await w.cleanup();
-    }
+    });
   });
 
   it("fails a batch whose sync fails with Unavailable, and still publishes what it committed", async () => {
-    const w = await syncedWriter("fail");
-    try {
-      const write = w.writer.submit({ kind: "create", key: "/a", value: Buffer.from("{}") });
+    await withSyncedWriter("fail", async (w) => {
+      const write = w.writer.submit(create("/a"));
       const guardFailure = w.writer.submit({ kind: "update", key: "/missing", value: Buffer.from("{}") });
       await tick();
       w.syncs[0]!(Object.assign(new Error("EIO: i/o error, fdatasync"), { code: "EIO" }));
@@ -95,19 +103,16 @@ describe("GroupCommitWriter with a WAL sync", () => {
       assert.equal(w.failures.length, 1);
 
       // The writer goes on.
-      const next = w.writer.submit({ kind: "create", key: "/b", value: Buffer.from("{}") });
+      const next = w.writer.submit(create("/b"));
       await tick();
       w.syncs[1]!(null);
       assert.equal((await next).kv.modRevision, 2);
-    } finally {
-      await w.cleanup();
-    }
+    });
   });
 
   it("drain waits for the sync in flight", async () => {
-    const w = await syncedWriter("drain");
-    try {
-      const write = w.writer.submit({ kind: "create", key: "/a", value: Buffer.from("{}") });
+    await withSyncedWriter("drain", async (w) => {
+      const write = w.writer.submit(create("/a"));
       await tick();
       let drained = false;
       const draining = w.writer.drain().then(() => (drained = true));
@@ -116,8 +121,6 @@ describe("GroupCommitWriter with a WAL sync", () => {
       w.syncs[0]!(null);
       await draining;
       assert.equal((await write).kv.modRevision, 1);
-    } finally {
-      await w.cleanup();
-    }
+    });
   });
 });
