@@ -7,7 +7,7 @@
 import { StorageError } from "../errors.js";
 import type { CallOptions, Connection } from "./connection.js";
 import { toStorageError } from "./grpc-errors.js";
-import { bytes, toNumber, storeRevision } from "./wire.js";
+import { bytes, CompareResult, CompareTarget, toNumber, storeRevision } from "./wire.js";
 
 export const COMPACT_KEY = "compact_rev_key";
 const compactKey = bytes(COMPACT_KEY);
@@ -48,7 +48,9 @@ export async function compact(conn: Connection, revision: number): Promise<void>
   // Record it; concurrent compactions race on the key's mod revision and the highest revision stays.
   for (;;) {
     const res = await conn.kv("Txn", {
-      compare: [{ key: compactKey, target: "Mod", result: "Equal", mod_revision: state.modRevision }],
+      compare: [
+        { key: compactKey, target: CompareTarget.Mod, result: CompareResult.Equal, mod_revision: state.modRevision },
+      ],
       success: [{ request_put: { key: compactKey, value: Buffer.from(String(revision)) } }],
       failure: [{ request_range: { key: compactKey } }],
     });

@@ -4,40 +4,31 @@
  * Writes are never retried (a lost reply does not mean the write was not applied); reads may be retried on
  * the next endpoint.
  */
-import * as grpc from "@grpc/grpc-js";
+import { EventEmitter } from "node:events";
 import { StorageError } from "../errors.js";
+import { GrpcChannel, GrpcError, GrpcStatus, type GrpcStream } from "./grpc.js";
 import { toStorageError } from "./grpc-errors.js";
-import type { ResponseHeader } from "./wire.js";
-import { KV, Watch, type KVClient, type KVMethods, type WatchClient, type WatchStream } from "./proto.js";
+import type { ResponseHeader, WatchRequest, WatchResponse } from "./wire.js";
+import { KV, WATCH, type KVMethods } from "./proto.js";
+
+type Request<M extends keyof KVMethods> = Parameters<KVMethods[M]["encode"]>[0];
+type Response<M extends keyof KVMethods> = ReturnType<KVMethods[M]["decode"]>;
 
 export interface CallOptions {
   /** Defaults to the connection's request timeout. */
   readonly timeoutMs?: number;
   /** Safe to send again to another endpoint after a connection failure (reads). */
   readonly idempotent?: boolean;
-  /** Wait for a connection instead of failing fast while etcd is unreachable (only for `open`). */
+  /** Retry connection failures until the timeout instead of failing fast (only for `open`). */
   readonly waitForReady?: boolean;
 }
 
 interface Member {
   readonly target: string;
-  readonly channel: grpc.Channel;
-  readonly kv: KVClient;
-  readonly watch: WatchClient;
+  readonly channel: GrpcChannel;
 }
 
-const CHANNEL_OPTIONS: grpc.ChannelOptions = {
-  // Lists can be large; etcd's own client accepts up to 2 GiB.
-  "grpc.max_receive_message_length": -1,
-  "grpc.max_send_message_length": -1,
-  // grpc-js backs off up to 120s between reconnects by default: after an etcd restart calls would keep
-  // failing long after it is back.
-  "grpc.initial_reconnect_backoff_ms": 200,
-  "grpc.max_reconnect_backoff_ms": 2000,
-  // Notice a silently dead connection (etcd's default policy allows pings every 5s or more).
-  "grpc.keepalive_time_ms": 15_000,
-  "grpc.keepalive_timeout_ms": 5_000,
-};
+const RETRY_WHILE_WAITING_MS = 200;
 
 export function closedError(cause?: unknown): StorageError {
   return new StorageError("Closed", "the etcd store is closed", cause === undefined ? {} : { cause });
@@ -59,17 +50,7 @@ export class Connection {
     if (secure !== 0 && secure !== urls.length) {
       throw new StorageError("Unavailable", "etcd endpoints mix http:// and https://");
     }
-    const credentials = secure ? grpc.credentials.createSsl() : grpc.credentials.createInsecure();
-    this.members = urls.map((url) => {
-      const channel = new grpc.Channel(url.host, credentials, CHANNEL_OPTIONS);
-      const options = { channelOverride: channel };
-      return {
-        target: url.host,
-        channel,
-        kv: new KV(url.host, credentials, options),
-        watch: new Watch(url.host, credentials, options),
-      };
-    });
+    this.members = urls.map((url) => ({ target: url.host, channel: new GrpcChannel(url.origin) }));
   }
 
   get isClosed(): boolean {
@@ -92,26 +73,35 @@ export class Connection {
     return this.member().target;
   }
 
-  async kv<M extends keyof KVMethods>(
-    method: M,
-    request: KVMethods[M][0],
-    options: CallOptions = {},
-  ): Promise<KVMethods[M][1]> {
-    const attempts = options.idempotent ? this.members.length : 1;
+  async kv<M extends keyof KVMethods>(method: M, request: Request<M>, options: CallOptions = {}): Promise<Response<M>> {
+    const timeoutMs = options.timeoutMs ?? this.requestTimeoutMs;
+    const deadline = Date.now() + timeoutMs;
+    const codec = KV[method] as unknown as {
+      path: string;
+      encode(r: Request<M>): Uint8Array;
+      decode(b: Buffer): Response<M>;
+    };
+    const message = codec.encode(request);
+    let attempts = options.idempotent || options.waitForReady ? this.members.length : 1;
     let last: StorageError | undefined;
     for (let attempt = 0; attempt < attempts; attempt++) {
       if (this.closed) throw closedError();
       const index = this.current;
       try {
-        const deadline = Date.now() + (options.timeoutMs ?? this.requestTimeoutMs);
-        const response = await unary(this.member().kv, method, request, deadline, options.waitForReady ?? false);
-        this.observe((response as { header?: ResponseHeader }).header);
+        const left = Math.max(1, deadline - Date.now());
+        const response = codec.decode(await this.member().channel.unary(codec.path, message, left));
+        this.observe((response as { header?: ResponseHeader | null }).header);
         return response;
       } catch (error) {
         if (this.closed) throw closedError(error);
         last = toStorageError(error);
         if (last.code !== "Unavailable") throw last;
         this.failedOver(index);
+        const deadlineExceeded = error instanceof GrpcError && error.code === GrpcStatus.DEADLINE_EXCEEDED;
+        if (options.waitForReady && !deadlineExceeded && Date.now() + RETRY_WHILE_WAITING_MS < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, RETRY_WHILE_WAITING_MS));
+          attempts++; // keep trying until the deadline
+        }
       }
     }
     throw last ?? new StorageError("Unavailable", "etcd call was not attempted");
@@ -120,7 +110,7 @@ export class Connection {
   /** A new bidirectional Watch stream on the current endpoint. */
   watchStream(): WatchStream {
     if (this.closed) throw closedError();
-    return this.member().watch.Watch(new grpc.Metadata());
+    return new WatchStream(this.member().channel.stream(WATCH.path));
   }
 
   /** The member at `index` failed with a connection error: send the next calls to the next endpoint. */
@@ -152,25 +142,33 @@ function parseEndpoint(endpoint: string): URL {
   return url;
 }
 
-function unary<M extends keyof KVMethods>(
-  client: KVClient,
-  method: M,
-  request: KVMethods[M][0],
-  deadline: number,
-  waitForReady: boolean,
-): Promise<KVMethods[M][1]> {
-  // The three methods share one signature shape; TypeScript cannot correlate `M` across the union.
-  const fn = client[method].bind(client) as KVClient["Range"] as unknown as (
-    request: KVMethods[M][0],
-    metadata: grpc.Metadata,
-    options: grpc.CallOptions,
-    callback: (error: grpc.ServiceError | null, response?: KVMethods[M][1]) => void,
-  ) => grpc.ClientUnaryCall;
-  return new Promise((resolve, reject) => {
-    fn(request, new grpc.Metadata({ waitForReady }), { deadline }, (error, response) => {
-      if (error) reject(error);
-      else if (response === undefined) reject(new StorageError("Unavailable", `etcd ${method} returned nothing`));
-      else resolve(response);
+/**
+ * An etcd Watch stream with its messages encoded and decoded: `write(request)`; events `data`
+ * (WatchResponse), then one of `end` or `error`; `cancel()` ends it without further events.
+ */
+export class WatchStream extends EventEmitter {
+  constructor(private readonly stream: GrpcStream) {
+    super();
+    stream.on("message", (bytes: Buffer) => {
+      let response: WatchResponse;
+      try {
+        response = WATCH.decode(bytes);
+      } catch (error) {
+        this.cancel();
+        this.emit("error", new GrpcError(GrpcStatus.INTERNAL, `undecodable WatchResponse: ${String(error)}`));
+        return;
+      }
+      this.emit("data", response);
     });
-  });
+    stream.on("error", (error: unknown) => this.emit("error", error));
+    stream.on("end", () => this.emit("end"));
+  }
+
+  write(request: WatchRequest): void {
+    this.stream.write(WATCH.encode(request));
+  }
+
+  cancel(): void {
+    this.stream.cancel();
+  }
 }

@@ -5,6 +5,7 @@ import { freePort } from "../../../test/harness/tmp.js";
 import { describeStoreConformance, recordWatch, type StoreFixture } from "../conformance/index.js";
 import { isStorageError, type StorageError, type StorageErrorCode } from "../errors.js";
 import type { Store, WatchEvent } from "../types.js";
+import { encodeJsonValue } from "../validation.js";
 import { EtcdStore } from "./index.js";
 
 const json = (value: object): Buffer => Buffer.from(JSON.stringify(value));
@@ -90,6 +91,26 @@ describe("etcd specifics", () => {
     } finally {
       await other.close();
     }
+  });
+
+  it("a watch event of this store's own write carries the writer's Buffer (encodeJsonValue), else a copy", async () => {
+    const prefix = "/registry/own/";
+    const w = recordWatch(store, prefix, 0);
+    const encoded = encodeJsonValue({ a: 1 });
+    const plain = json({ b: 2 });
+    await store.create(`${prefix}a`, encoded);
+    await store.create(`${prefix}b`, plain);
+    // (Only the newest value per key is remembered: a second write to `a` before its first event arrives
+    // would leave that event with etcd's bytes, which is still correct.)
+    await w.until(() => w.events.length === 2, "two events", 5000);
+    const updated = encodeJsonValue({ a: 2 });
+    await store.update(`${prefix}a`, updated);
+    await w.until(() => w.events.length === 3, "three events", 5000);
+    assert.equal(w.events[0]!.kv.value, encoded);
+    assert.notEqual(w.events[1]!.kv.value, plain);
+    assert.deepEqual(w.events[1]!.kv.value, plain);
+    assert.equal(w.events[2]!.kv.value, updated);
+    w.watch.close();
   });
 
   it("fails over to the next endpoint when one is down", async () => {

@@ -2,17 +2,13 @@
  * gRPC/etcd failures → StorageError. etcd reports its own errors as gRPC statuses whose details are the
  * messages of etcdserver's rpctypes (e.g. "etcdserver: mvcc: required revision has been compacted").
  */
-import { status, type ServiceError } from "@grpc/grpc-js";
 import { StorageError, type StorageErrorDetails } from "../errors.js";
-
-export function isServiceError(error: unknown): error is ServiceError {
-  return error instanceof Error && typeof (error as Partial<ServiceError>).code === "number";
-}
+import { GrpcStatus as status, isGrpcError, statusName } from "./grpc.js";
 
 export function toStorageError(error: unknown, details: StorageErrorDetails = {}): StorageError {
   if (error instanceof StorageError) return error;
   const withCause = { ...details, cause: error };
-  if (!isServiceError(error)) {
+  if (!isGrpcError(error)) {
     return new StorageError("Unavailable", `etcd call failed: ${String(error)}`, withCause);
   }
   const message = error.details || error.message;
@@ -33,5 +29,5 @@ export function toStorageError(error: unknown, details: StorageErrorDetails = {}
   }
   // Connection failures (UNAVAILABLE), leader loss, NOSPACE, and anything unexpected: the datastore cannot
   // serve this request now.
-  return new StorageError("Unavailable", `etcd: ${status[error.code] ?? error.code}: ${message}`, withCause);
+  return new StorageError("Unavailable", `etcd: ${statusName(error.code)}: ${message}`, withCause);
 }

@@ -19,6 +19,7 @@ import { compact, readCompactState } from "./compaction.js";
 import { closedError, Connection } from "./connection.js";
 import { toStorageError } from "./grpc-errors.js";
 import { countKeys, getKey, listKeys } from "./reads.js";
+import { OwnWrites } from "./own-writes.js";
 import { EtcdWatch } from "./watch.js";
 import { storeRevision } from "./wire.js";
 import { createKey, deleteKey, updateKey } from "./writes.js";
@@ -48,6 +49,8 @@ export class EtcdStore implements Store {
   readonly backend = "etcd" as const;
   private readonly watches = new Set<EtcdWatch>();
   private readonly log = logger("storage-etcd");
+  /** Values being written, so their watch events carry the writer's own Buffers. */
+  private readonly ownWrites = new OwnWrites();
   private closed = false;
 
   private constructor(
@@ -74,7 +77,8 @@ export class EtcdStore implements Store {
   async create(key: string, value: Uint8Array): Promise<KeyValue> {
     this.live();
     checkKey(key);
-    return createKey(this.conn, key, checkValue(value, key));
+    const bytes = checkValue(value, key);
+    return this.writing(key, bytes, createKey(this.conn, key, bytes));
   }
 
   async get(key: string): Promise<KeyValue | undefined> {
@@ -87,7 +91,7 @@ export class EtcdStore implements Store {
     checkKey(key);
     const bytes = checkValue(value, key);
     const expected = expectedRevision === undefined ? undefined : checkRevision(expectedRevision, "expectedRevision");
-    return updateKey(this.conn, key, bytes, expected);
+    return this.writing(key, bytes, updateKey(this.conn, key, bytes, expected));
   }
 
   async delete(key: string, expectedRevision?: number): Promise<DeleteResult> {
@@ -124,6 +128,7 @@ export class EtcdStore implements Store {
         conn: this.conn,
         unavailableAfterMs: this.settings.watchUnavailableAfterMs,
         log: this.log,
+        ownWrites: this.ownWrites,
         ended: (w) => this.watches.delete(w),
       },
       options,
@@ -164,6 +169,17 @@ export class EtcdStore implements Store {
     this.closed = true;
     for (const watch of [...this.watches]) watch.fail(closedError());
     this.conn.close();
+  }
+
+  /** A write of `value` to `key` in flight: its watch event may reuse `value` (see OwnWrites). */
+  private async writing(key: string, value: Buffer, write: Promise<KeyValue>): Promise<KeyValue> {
+    this.ownWrites.remember(key, value);
+    try {
+      return await write;
+    } catch (error) {
+      this.ownWrites.forget(key, value);
+      throw error;
+    }
   }
 
   private live(): void {

@@ -1,11 +1,11 @@
 /**
- * etcd's gRPC services, loaded at runtime from the .proto files the `etcd3` package ships (the same ones
- * its own client uses), with just enough typing for the calls this backend makes.
+ * etcd's gRPC methods: their paths and protobuf codecs, from the .proto files the `etcd3` package ships
+ * (the same ones its own client uses), loaded with protobufjs. Decoded messages keep the .proto's
+ * snake_case names; see wire.ts for their shapes.
  */
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import * as grpc from "@grpc/grpc-js";
-import { loadSync } from "@grpc/proto-loader";
+import protobuf from "protobufjs";
 import type {
   CompactionRequest,
   RangeRequest,
@@ -16,39 +16,35 @@ import type {
   WatchResponse,
 } from "./wire.js";
 
-type UnaryMethod<Req, Res> = (
-  request: Req,
-  metadata: grpc.Metadata,
-  options: grpc.CallOptions,
-  callback: (error: grpc.ServiceError | null, response?: Res) => void,
-) => grpc.ClientUnaryCall;
-
-/** Request and response type of each KV method we call. */
-export interface KVMethods {
-  Range: [RangeRequest, RangeResponse];
-  Txn: [TxnRequest, TxnResponse];
-  Compact: [CompactionRequest, unknown];
-}
-
-export type KVClient = grpc.Client & { [M in keyof KVMethods]: UnaryMethod<KVMethods[M][0], KVMethods[M][1]> };
-
-export type WatchStream = grpc.ClientDuplexStream<WatchRequest, WatchResponse>;
-
-export interface WatchClient extends grpc.Client {
-  Watch(metadata: grpc.Metadata, options?: grpc.CallOptions): WatchStream;
-}
-
-interface ClientConstructor<C> {
-  new (address: string, credentials: grpc.ChannelCredentials, options?: grpc.ClientOptions): C;
+/** A gRPC method: where to send it and how its messages are encoded. */
+export interface Method<Req, Res> {
+  readonly path: string;
+  encode(request: Req): Uint8Array;
+  decode(bytes: Buffer): Res;
 }
 
 const require = createRequire(import.meta.url);
 const protoFile = join(dirname(require.resolve("etcd3/package.json")), "proto", "rpc.proto");
+const root = new protobuf.Root().loadSync(protoFile, { keepCase: true });
 
-// int64 as strings (revisions can exceed 2^31; we check they are safe integers), defaults so absent
-// fields read as "0"/false/[], oneofs so a ResponseOp says which member is set.
-const definition = loadSync(protoFile, { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true });
-const pkg = grpc.loadPackageDefinition(definition).etcdserverpb as grpc.GrpcObject;
+function method<Req, Res>(service: string, name: string, request: string, response: string): Method<Req, Res> {
+  const requestType = root.lookupType(`etcdserverpb.${request}`);
+  const responseType = root.lookupType(`etcdserverpb.${response}`);
+  return {
+    path: `/etcdserverpb.${service}/${name}`,
+    encode: (message) => requestType.encode(message as object).finish(),
+    decode: (bytes) => responseType.decode(bytes) as unknown as Res,
+  };
+}
 
-export const KV = pkg.KV as unknown as ClientConstructor<KVClient>;
-export const Watch = pkg.Watch as unknown as ClientConstructor<WatchClient>;
+/** The KV methods this backend calls, with their request and response types. */
+export const KV = {
+  Range: method<RangeRequest, RangeResponse>("KV", "Range", "RangeRequest", "RangeResponse"),
+  Txn: method<TxnRequest, TxnResponse>("KV", "Txn", "TxnRequest", "TxnResponse"),
+  Compact: method<CompactionRequest, unknown>("KV", "Compact", "CompactionRequest", "CompactionResponse"),
+};
+
+export type KVMethods = typeof KV;
+
+/** Watch: a bidirectional stream of WatchRequests and WatchResponses. */
+export const WATCH = method<WatchRequest, WatchResponse>("Watch", "Watch", "WatchRequest", "WatchResponse");

@@ -29,7 +29,7 @@ export async function listKeys(
     { idempotent: true },
   );
   return {
-    items: res.kvs.map(toKeyValue),
+    items: res.kvs.map((kv) => toKeyValue(kv)),
     revision: revision === 0 ? storeRevision(toNumber(res.header.revision)) : revision,
     more: res.more,
     count: toNumber(res.count),

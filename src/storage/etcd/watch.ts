@@ -9,9 +9,9 @@ import { StorageError } from "../errors.js";
 import type { Watch, WatchEvent, WatchOptions } from "../types.js";
 import { prefixEnd } from "../validation.js";
 import { readCompactState } from "./compaction.js";
-import type { Connection } from "./connection.js";
+import type { Connection, WatchStream } from "./connection.js";
+import type { OwnWrites } from "./own-writes.js";
 import { toStorageError } from "./grpc-errors.js";
-import type { WatchStream } from "./proto.js";
 import { bytes, toNumber, toWatchEvent, type WatchResponse } from "./wire.js";
 
 export interface WatchContext {
@@ -19,6 +19,8 @@ export interface WatchContext {
   /** Lost the stream and could not get it back for this long → onError(Unavailable). */
   readonly unavailableAfterMs: number;
   readonly log: Logger;
+  /** Values this store is writing: an event carrying one of them delivers the writer's Buffer. */
+  readonly ownWrites?: OwnWrites;
   /** Called once when the watch ends, for whatever reason. */
   readonly ended: (watch: EtcdWatch) => void;
 }
@@ -168,7 +170,7 @@ export class EtcdWatch implements Watch {
     for (const wire of res.events) {
       const revision = toNumber(wire.kv.mod_revision);
       if (revision < this.next) continue; // delivered before a reconnect
-      const event = toWatchEvent(wire);
+      const event = toWatchEvent(wire, this.ctx.ownWrites);
       if (!event) return this.fail(compacted(revision, this.next - 1)); // its prev was compacted away
       events.push(event);
       last = revision;

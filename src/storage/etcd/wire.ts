@@ -1,23 +1,27 @@
 /**
- * The etcd v3 messages this backend sends and receives, as @grpc/proto-loader decodes them (see proto.ts:
- * snake_case fields, int64 as decimal strings, enums as their names, bytes as Buffers), and the
- * conversions to the storage types.
+ * The etcd v3 messages this backend sends and receives, as protobufjs decodes them (see proto.ts:
+ * snake_case fields, int64 as Long objects, enums as numbers, bytes as Buffers, absent messages as null),
+ * and the conversions to the storage types.
  */
 import { StorageError } from "../errors.js";
 import type { KeyValue, WatchEvent } from "../types.js";
+import type { OwnWrites } from "./own-writes.js";
 
-/** An int64 on the wire: we send numbers, etcd's answers arrive as decimal strings. */
-export type Int64 = string | number;
+/** An int64 from the wire: a Long (protobufjs with the `long` package), or a number. */
+export type WireInt64 = number | { readonly low: number; readonly high: number };
+
+/** An int64 we send: a number. */
+export type Int64 = number;
 
 export interface ResponseHeader {
-  readonly revision: string;
+  readonly revision: WireInt64;
 }
 
 export interface WireKeyValue {
   readonly key: Buffer;
   readonly value: Buffer;
-  readonly create_revision: string;
-  readonly mod_revision: string;
+  readonly create_revision: WireInt64;
+  readonly mod_revision: WireInt64;
 }
 
 export interface RangeRequest {
@@ -33,7 +37,7 @@ export interface RangeResponse {
   readonly header: ResponseHeader;
   readonly kvs: WireKeyValue[];
   readonly more: boolean;
-  readonly count: string;
+  readonly count: WireInt64;
 }
 
 export interface PutRequest {
@@ -47,10 +51,14 @@ export interface DeleteRangeRequest {
   readonly prev_kv?: boolean;
 }
 
+/** etcd's Compare.CompareTarget and Compare.CompareResult enums. */
+export const CompareTarget = { Version: 0, Create: 1, Mod: 2, Value: 3 } as const;
+export const CompareResult = { Equal: 0, Greater: 1, Less: 2, NotEqual: 3 } as const;
+
 export interface Compare {
   readonly key: Buffer;
-  readonly target: "Version" | "Create" | "Mod";
-  readonly result: "Equal" | "Greater" | "Less" | "NotEqual";
+  readonly target: (typeof CompareTarget)[keyof typeof CompareTarget];
+  readonly result: (typeof CompareResult)[keyof typeof CompareResult];
   readonly version?: Int64;
   readonly create_revision?: Int64;
   readonly mod_revision?: Int64;
@@ -67,7 +75,7 @@ export interface TxnRequest {
   readonly failure: RequestOp[];
 }
 
-/** With `oneofs: true` the unset members are null. */
+/** The unset members of the oneof are null. */
 export interface ResponseOp {
   readonly response_range: RangeResponse | null;
   readonly response_put: { readonly header: ResponseHeader; readonly prev_kv: WireKeyValue | null } | null;
@@ -97,8 +105,11 @@ export interface WatchRequest {
   readonly create_request: WatchCreateRequest;
 }
 
+/** mvccpb.Event.EventType */
+export const EventType = { Put: 0, Delete: 1 } as const;
+
 export interface WireEvent {
-  readonly type: "Put" | "Delete";
+  readonly type: (typeof EventType)[keyof typeof EventType];
   readonly kv: WireKeyValue;
   readonly prev_kv: WireKeyValue | null;
 }
@@ -107,14 +118,14 @@ export interface WatchResponse {
   readonly header: ResponseHeader | null;
   readonly created: boolean;
   readonly canceled: boolean;
-  readonly compact_revision: string;
+  readonly compact_revision: WireInt64;
   readonly cancel_reason: string;
   readonly events: WireEvent[];
 }
 
 /** An int64 from the wire (a revision or a count) as a JS number: safe up to 2^53, ~285 years at 1M writes/s. */
-export function toNumber(value: Int64 | undefined | null): number {
-  const n = Number(value ?? 0);
+export function toNumber(value: WireInt64 | undefined | null): number {
+  const n = typeof value === "object" && value !== null ? value.high * 2 ** 32 + (value.low >>> 0) : Number(value ?? 0);
   if (!Number.isSafeInteger(n) || n < 0) {
     throw new StorageError("Unavailable", `etcd answered a number that is not a safe integer: ${String(value)}`);
   }
@@ -129,10 +140,14 @@ export function storeRevision(etcdRevision: number): number {
   return etcdRevision <= 1 ? 0 : etcdRevision;
 }
 
-export function toKeyValue(kv: WireKeyValue): KeyValue {
+/** `ownWrites`: take the value from there when this store is writing these very bytes. */
+export function toKeyValue(kv: WireKeyValue, ownWrites?: OwnWrites): KeyValue {
+  const key = kv.key.toString("utf8");
+  // protobufjs gives an absent bytes field as an empty array, not a Buffer
+  const value = Buffer.isBuffer(kv.value) ? kv.value : Buffer.from(kv.value);
   return {
-    key: kv.key.toString("utf8"),
-    value: kv.value,
+    key,
+    value: ownWrites ? ownWrites.take(key, value) : value,
     createRevision: toNumber(kv.create_revision),
     modRevision: toNumber(kv.mod_revision),
   };
@@ -146,10 +161,10 @@ export function bytes(key: string): Buffer {
  * An etcd event as a storage event, or undefined when etcd could not attach the previous value (it reads
  * it at revision-1, which a compaction may already have removed).
  */
-export function toWatchEvent(event: WireEvent): WatchEvent | undefined {
-  const kv = toKeyValue(event.kv);
+export function toWatchEvent(event: WireEvent, ownWrites?: OwnWrites): WatchEvent | undefined {
+  const kv = toKeyValue(event.kv, event.type === EventType.Put ? ownWrites : undefined);
   const prev = event.prev_kv ? toKeyValue(event.prev_kv) : undefined;
-  if (event.type === "Delete") {
+  if (event.type === EventType.Delete) {
     if (!prev) return undefined;
     // etcd's tombstone has only the key and the delete's revision; the contract wants the last value.
     const deleted = {
