@@ -244,6 +244,22 @@ describe("API server over HTTP", () => {
     );
     const big = { ...cm, metadata: { name: "big" }, data: { x: "y".repeat(3 * 1024 * 1024 + 10) } };
     await status(await http("/api/v1/namespaces/default/configmaps", json(big)), 413, "RequestEntityTooLarge");
+    // Without a Content-Length (a chunked body) the limit is enforced while reading; a small one is read whole.
+    const streamed = (value: object): RequestInit => {
+      const bytes = new TextEncoder().encode(JSON.stringify(value));
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let i = 0; i < bytes.length; i += 65536) controller.enqueue(bytes.subarray(i, i + 65536));
+          controller.close();
+        },
+      });
+      return { method: "POST", headers: { "Content-Type": "application/json" }, body, duplex: "half" } as RequestInit;
+    };
+    await status(await http("/api/v1/namespaces/default/configmaps", streamed(big)), 413, "RequestEntityTooLarge");
+    const small = { ...cm, metadata: { name: "streamed" }, data: { x: "y".repeat(200_000) } };
+    const created = await http("/api/v1/namespaces/default/configmaps", streamed(small));
+    assert.equal(created.status, 201);
+    assert.equal(((await created.json()) as { data: { x: string } }).data.x.length, 200_000);
     await status(await http("/api/v1/namespaces", { method: "DELETE" }), 405, "MethodNotAllowed");
     await status(
       await http("/api/v1/namespaces/default/configmaps/dup", json({}, "PATCH", "text/plain")),
