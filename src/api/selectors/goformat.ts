@@ -52,6 +52,24 @@ export function goStringSlice(values: readonly string[] | null): string {
 /** Go's `<` on strings (byte-wise UTF-8 order, which is code point order), for sort.Strings equivalence. */
 export function compareGo(a: string, b: string): number {
   if (a === b) return 0;
+  // UTF-16 code units order like code points unless a surrogate (half of a code point above U+FFFF) is
+  // where the strings first differ: compare the common case unit by unit, without allocating.
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (isSurrogate(x) || isSurrogate(y)) return compareCodePoints(a, b);
+    return x < y ? -1 : 1;
+  }
+  return a.length < b.length ? -1 : a.length > b.length ? 1 : 0;
+}
+
+function isSurrogate(unit: number): boolean {
+  return unit >= 0xd800 && unit < 0xe000;
+}
+
+function compareCodePoints(a: string, b: string): number {
   const ai = a[Symbol.iterator]();
   const bi = b[Symbol.iterator]();
   for (;;) {
@@ -63,6 +81,14 @@ export function compareGo(a: string, b: string): number {
     const cy = y.value.codePointAt(0)!;
     if (cx !== cy) return cx < cy ? -1 : 1;
   }
+}
+
+/** `keys` in Go's sort.Strings order, sorted in place; no work (nor allocation) when they already are. */
+export function sortGo(keys: string[]): string[] {
+  for (let i = 1; i < keys.length; i++) {
+    if (compareGo(keys[i - 1]!, keys[i]!) > 0) return keys.sort(compareGo);
+  }
+  return keys;
 }
 
 /** Go's len() of a string: its UTF-8 byte length. */

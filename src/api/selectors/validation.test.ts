@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { fieldErrorMessage, invalid } from "../status.js";
-import { goQuote, goStringSlice } from "./goformat.js";
+import { compareGo, goQuote, goStringSlice, sortGo } from "./goformat.js";
 import { validateLabelKey, validateLabels, validateLabelSelector, validateLabelValue } from "./validation.js";
 
 const NAME_MSG =
@@ -137,6 +137,19 @@ describe("goformat", () => {
     assert.equal(goQuote("\u00a0"), '"\\u00a0"');
     assert.equal(goQuote("\ud800"), '"\ufffd"');
     assert.equal(goQuote("😀"), '"😀"');
+  });
+
+  it("orders strings as Go does (code points, i.e. UTF-8 bytes), also where UTF-16 order differs", () => {
+    const byBytes = (x: string, y: string): number => Buffer.compare(Buffer.from(x), Buffer.from(y));
+    const words = ["", "a", "ab", "b", "B", "a-b", "a.b", "é", "\uffff", "\ue000", "😀", "😁", "a😀", "a\uffff", "z"];
+    for (const x of words) {
+      for (const y of words) assert.equal(compareGo(x, y), Math.sign(byBytes(x, y)), `${x} vs ${y}`);
+    }
+    // "\uffff" < "😀" in Go (U+FFFF < U+1F600), while JavaScript's default order puts the surrogate first.
+    assert.deepEqual(sortGo(["😀", "\uffff"]), ["\uffff", "😀"]);
+    const sorted = ["a", "b", "c"];
+    assert.equal(sortGo(sorted), sorted);
+    assert.deepEqual(sortGo(["c", "a", "b"]), ["a", "b", "c"]);
   });
 
   it("prints []string as %#v", () => {

@@ -5,7 +5,7 @@
  */
 import type { LabelSelector as LabelSelectorObject } from "kubernetes-types/meta/v1.js";
 import type { FieldError } from "../status.js";
-import { compareGo, goLen } from "./goformat.js";
+import { goLen, sortGo } from "./goformat.js";
 
 const QUALIFIED_NAME_FMT = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
 const QUALIFIED_NAME_ERR =
@@ -102,7 +102,7 @@ export function validateLabelName(key: string, path: string): FieldError[] {
 /** metav1validation.ValidateLabels (metadata.labels, matchLabels): errors at `path` itself, keys in sorted order. */
 export function validateLabels(labels: Readonly<Record<string, string>> | undefined, path: string): FieldError[] {
   const errs: FieldError[] = [];
-  for (const key of Object.keys(labels ?? {}).sort(compareGo)) {
+  for (const key of sortGo(Object.keys(labels ?? {}))) {
     const value = labels![key]!;
     errs.push(...validateLabelName(key, path));
     for (const detail of validateLabelValue(value))

@@ -15,7 +15,7 @@ import type {
   Volume,
   VolumeMount,
 } from "kubernetes-types/core/v1.js";
-import { compareGo } from "../selectors/goformat.js";
+import { compareGo, sortGo } from "../selectors/goformat.js";
 import type { FieldError } from "../status.js";
 import {
   duplicate,
@@ -286,14 +286,14 @@ export function validateResourceRequirements(res: ResourceRequirements | undefin
   let limCpuMem = false;
   let reqCpuMem = false;
   let hugePages = false;
-  for (const name of Object.keys(limits).sort(compareGo)) {
+  for (const name of sortGo(Object.keys(limits))) {
     const at = `${limPath}[${name}]`;
     errs.push(...validateContainerResourceName(name, at));
     errs.push(...validateQuantityValue(name, limits[name], at));
     if (isHugePages(name)) hugePages = true;
     if (name === "cpu" || name === "memory") limCpuMem = true;
   }
-  for (const name of Object.keys(requests).sort(compareGo)) {
+  for (const name of sortGo(Object.keys(requests))) {
     const at = `${reqPath}[${name}]`;
     errs.push(...validateContainerResourceName(name, at));
     errs.push(...validateQuantityValue(name, requests[name], at));

@@ -10,7 +10,7 @@ import type {
   Secret,
   ServiceAccount,
 } from "kubernetes-types/core/v1.js";
-import { compareGo } from "../selectors/goformat.js";
+import { sortGo } from "../selectors/goformat.js";
 import { validateLabelName } from "../selectors/validation.js";
 import type { FieldError } from "../status.js";
 import {
@@ -62,12 +62,12 @@ export function validateConfigMap(cm: ConfigMap, old?: ConfigMap): FieldError[] 
   let total = 0;
   const data = cm.data ?? {};
   const binary = cm.binaryData ?? {};
-  for (const key of Object.keys(data).sort(compareGo)) {
+  for (const key of sortGo(Object.keys(data))) {
     for (const m of isConfigMapKey(key)) errs.push(invalid(`data[${key}]`, key, m));
     if (key in binary) errs.push(invalid(`data[${key}]`, key, "duplicate of key present in binaryData"));
     total += Buffer.byteLength(String(data[key] ?? ""), "utf8");
   }
-  for (const key of Object.keys(binary).sort(compareGo)) {
+  for (const key of sortGo(Object.keys(binary))) {
     for (const m of isConfigMapKey(key)) errs.push(invalid(`binaryData[${key}]`, key, m));
     total += base64Length(binary[key]);
   }
@@ -89,7 +89,7 @@ export function validateSecret(secret: Secret, old?: Secret): FieldError[] {
   errs.push(...validateObjectMeta(secret.metadata, ns));
   const data = secret.data ?? {};
   let total = 0;
-  for (const key of Object.keys(data).sort(compareGo)) {
+  for (const key of sortGo(Object.keys(data))) {
     for (const m of isConfigMapKey(key)) errs.push(invalid(`data[${key}]`, key, m));
     total += base64Length(data[key]);
   }

@@ -3,7 +3,7 @@
  * ValidateObjectMeta adds), on create and on update.
  */
 import type { ObjectMeta, OwnerReference } from "kubernetes-types/meta/v1.js";
-import { compareGo, goLen } from "../selectors/goformat.js";
+import { compareGo, goLen, sortGo } from "../selectors/goformat.js";
 import { validateLabels } from "../selectors/validation.js";
 import type { FieldError } from "../status.js";
 import { FIELD_IMMUTABLE, forbidden, GoRepr, invalid, nonNegative, required, tooLong } from "./errors.js";
@@ -19,7 +19,7 @@ export function validateAnnotations(
 ): FieldError[] {
   const errs: FieldError[] = [];
   let size = 0;
-  for (const key of Object.keys(annotations ?? {}).sort(compareGo)) {
+  for (const key of sortGo(Object.keys(annotations ?? {}))) {
     for (const msg of isQualifiedName(key.toLowerCase())) errs.push(invalid(path, key, msg));
     size += goLen(key) + goLen(String(annotations![key] ?? ""));
   }

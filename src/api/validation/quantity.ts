@@ -28,9 +28,24 @@ const DECIMAL: Readonly<Record<string, number>> = { n: -9, u: -6, m: -3, "": 0, 
 
 const RE = /^([+-]?)(\d*)(?:\.(\d*))?(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?\d+)?$/;
 
+/**
+ * Parsed quantities by their text. The same few (`100m`, `128Mi`) recur in every pod, and a parse allocates
+ * BigInts and the canonical text; results are immutable, so they are shared. Emptied when full.
+ */
+const parsed = new Map<string, Quantity | undefined>();
+const PARSED_CAPACITY = 1024;
+
 export function parseQuantity(input: unknown): Quantity | undefined {
   if (typeof input === "number") return Number.isFinite(input) ? parseQuantity(String(input)) : undefined;
   if (typeof input !== "string") return undefined;
+  if (parsed.has(input)) return parsed.get(input);
+  const quantity = parse(input);
+  if (parsed.size >= PARSED_CAPACITY) parsed.clear();
+  parsed.set(input, quantity && Object.freeze(quantity));
+  return quantity;
+}
+
+function parse(input: string): Quantity | undefined {
   const m = RE.exec(input.trim());
   if (!m) return undefined;
   const [, sign, whole = "", frac = "", suffix = ""] = m;
