@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import http2 from "node:http2";
-import type { AddressInfo } from "node:net";
+import { createServer as createTcpServer, connect as tcpConnect, type AddressInfo, type Socket } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { frame, GrpcChannel, GrpcError, GrpcStatus, MessageReader } from "./grpc.js";
 
@@ -210,6 +210,64 @@ describe("GrpcChannel", () => {
     assert.ok(error instanceof GrpcError && error.code === GrpcStatus.UNAVAILABLE, String(error));
     await rejectsWithStatus(silent, GrpcStatus.UNAVAILABLE);
     assert.equal((await channel.unary("/test.S/Echo", Buffer.from("again"), 5000)).toString(), "echo:again");
+  });
+});
+
+/** A TCP proxy to `port` that can stop forwarding, as a connection that silently died would. */
+async function blackholeProxy(port: number) {
+  const sockets: Socket[] = [];
+  let forwarding = true;
+  const server = createTcpServer((client) => {
+    const upstream = tcpConnect(port, "127.0.0.1");
+    sockets.push(client, upstream);
+    client.on("data", (d) => forwarding && upstream.write(d));
+    upstream.on("data", (d) => forwarding && client.write(d));
+    client.on("error", () => upstream.destroy());
+    upstream.on("error", () => client.destroy());
+    client.on("close", () => upstream.destroy());
+    upstream.on("close", () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    blackhole: () => void (forwarding = false),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+describe("GrpcChannel keepalive", () => {
+  it("a connection that stops answering fails its open calls with UNAVAILABLE after a missed ping", async () => {
+    const server = await scriptedServer({
+      "/test.S/Stream": (stream) => {
+        stream.respond({ ":status": 200, "content-type": "application/grpc" });
+        stream.on("data", () => stream.write(frame(Buffer.from("pong"))));
+      },
+    });
+    const proxy = await blackholeProxy(server.port);
+    const channel = new GrpcChannel(proxy.origin, { keepaliveMs: 100, keepaliveTimeoutMs: 200 });
+    try {
+      const stream = channel.stream("/test.S/Stream");
+      const got: string[] = [];
+      const failed = new Promise<unknown>((resolve) => stream.on("error", resolve));
+      stream.on("message", (m: Buffer) => got.push(m.toString()));
+      stream.write(Buffer.from("ping"));
+      // Pings while the stream is open and the connection works: nothing happens.
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      assert.deepEqual(got, ["pong"]);
+      const cut = Date.now();
+      proxy.blackhole();
+      const error = await Promise.race([failed, new Promise((resolve) => setTimeout(() => resolve("no error"), 3000))]);
+      assert.ok(error instanceof GrpcError && error.code === GrpcStatus.UNAVAILABLE, String(error));
+      assert.ok(Date.now() - cut < 2000, `noticed after ${Date.now() - cut} ms`);
+    } finally {
+      channel.close();
+      await proxy.close();
+      await server.close();
+    }
   });
 });
 

@@ -189,13 +189,17 @@ export class GrpcChannel {
 
   private ping(session: http2.ClientHttp2Session): void {
     // etcd (like grpc-go) counts pings without open streams as abuse, so only ping while calls are open.
-    if ((this.open.get(session) ?? 0) === 0 || session.connecting || session.destroyed) return;
+    if ((this.open.get(session) ?? 0) === 0 || session.connecting || session.closed || session.destroyed) return;
     const timer = setTimeout(() => {
       session.destroy(
         new Error(`${this.origin} did not answer a keepalive ping in ${this.options.keepaliveTimeoutMs} ms`),
       );
     }, this.options.keepaliveTimeoutMs).unref();
-    session.ping(() => clearTimeout(timer));
+    try {
+      session.ping(() => clearTimeout(timer));
+    } catch {
+      clearTimeout(timer); // the session is going away: its calls fail on their own
+    }
   }
 }
 
