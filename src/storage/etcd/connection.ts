@@ -4,12 +4,11 @@
  * Writes are never retried (a lost reply does not mean the write was not applied); reads may be retried on
  * the next endpoint.
  */
-import { EventEmitter } from "node:events";
 import { StorageError } from "../errors.js";
 import { GrpcChannel, GrpcError, GrpcStatus, type GrpcStream } from "./grpc.js";
 import { toStorageError } from "./grpc-errors.js";
-import type { ResponseHeader, WatchRequest, WatchResponse } from "./wire.js";
-import { KV, WATCH, type KVMethods } from "./proto.js";
+import { toNumber, type ResponseHeader } from "./wire.js";
+import { KV, WATCH, type KVMethods, type Method } from "./proto.js";
 
 type Request<M extends keyof KVMethods> = Parameters<KVMethods[M]["encode"]>[0];
 type Response<M extends keyof KVMethods> = ReturnType<KVMethods[M]["decode"]>;
@@ -64,7 +63,7 @@ export class Connection {
 
   /** Note the revision in an answer's header. */
   observe(header: ResponseHeader | null | undefined): void {
-    const revision = Number(header?.revision ?? 0);
+    const revision = toNumber(header?.revision);
     if (revision > this.seen) this.seen = revision;
   }
 
@@ -76,11 +75,7 @@ export class Connection {
   async kv<M extends keyof KVMethods>(method: M, request: Request<M>, options: CallOptions = {}): Promise<Response<M>> {
     const timeoutMs = options.timeoutMs ?? this.requestTimeoutMs;
     const deadline = Date.now() + timeoutMs;
-    const codec = KV[method] as unknown as {
-      path: string;
-      encode(r: Request<M>): Uint8Array;
-      decode(b: Buffer): Response<M>;
-    };
+    const codec = KV[method] as Method<Request<M>, Response<M>>;
     const message = codec.encode(request);
     let attempts = options.idempotent || options.waitForReady ? this.members.length : 1;
     let last: StorageError | undefined;
@@ -107,10 +102,10 @@ export class Connection {
     throw last ?? new StorageError("Unavailable", "etcd call was not attempted");
   }
 
-  /** A new bidirectional Watch stream on the current endpoint. */
-  watchStream(): WatchStream {
+  /** A new bidirectional Watch stream on the current endpoint (messages encoded with proto.ts's WATCH). */
+  watchStream(): GrpcStream {
     if (this.closed) throw closedError();
-    return new WatchStream(this.member().channel.stream(WATCH.path));
+    return this.member().channel.stream(WATCH.path);
   }
 
   /** The member at `index` failed with a connection error: send the next calls to the next endpoint. */
@@ -140,35 +135,4 @@ function parseEndpoint(endpoint: string): URL {
     throw new StorageError("Unavailable", `etcd endpoint ${JSON.stringify(endpoint)} is not http(s)://host:port`);
   }
   return url;
-}
-
-/**
- * An etcd Watch stream with its messages encoded and decoded: `write(request)`; events `data`
- * (WatchResponse), then one of `end` or `error`; `cancel()` ends it without further events.
- */
-export class WatchStream extends EventEmitter {
-  constructor(private readonly stream: GrpcStream) {
-    super();
-    stream.on("message", (bytes: Buffer) => {
-      let response: WatchResponse;
-      try {
-        response = WATCH.decode(bytes);
-      } catch (error) {
-        this.cancel();
-        this.emit("error", new GrpcError(GrpcStatus.INTERNAL, `undecodable WatchResponse: ${String(error)}`));
-        return;
-      }
-      this.emit("data", response);
-    });
-    stream.on("error", (error: unknown) => this.emit("error", error));
-    stream.on("end", () => this.emit("end"));
-  }
-
-  write(request: WatchRequest): void {
-    this.stream.write(WATCH.encode(request));
-  }
-
-  cancel(): void {
-    this.stream.cancel();
-  }
 }

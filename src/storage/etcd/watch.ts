@@ -9,8 +9,10 @@ import { StorageError } from "../errors.js";
 import type { Watch, WatchEvent, WatchOptions } from "../types.js";
 import { prefixEnd } from "../validation.js";
 import { readCompactState } from "./compaction.js";
-import type { Connection, WatchStream } from "./connection.js";
+import type { Connection } from "./connection.js";
+import type { GrpcStream } from "./grpc.js";
 import type { OwnWrites } from "./own-writes.js";
+import { WATCH } from "./proto.js";
 import { toStorageError } from "./grpc-errors.js";
 import { bytes, toNumber, toWatchEvent, type WatchResponse } from "./wire.js";
 
@@ -33,7 +35,7 @@ export class EtcdWatch implements Watch {
   private next: number;
   /** fromRevision 0 and not yet connected. */
   private fromNow: boolean;
-  private stream: WatchStream | undefined;
+  private stream: GrpcStream | undefined;
   private timer: NodeJS.Timeout | undefined;
   private done = false;
   /** When the stream was lost (or first tried), while it is not (re)established. */
@@ -100,8 +102,15 @@ export class EtcdWatch implements Watch {
 
     const stream = this.ctx.conn.watchStream();
     this.stream = stream;
-    stream.on("data", (res: WatchResponse) => {
-      if (this.stream === stream) this.receive(res);
+    stream.on("message", (bytes: Buffer) => {
+      if (this.stream !== stream) return;
+      let res: WatchResponse;
+      try {
+        res = WATCH.decode(bytes);
+      } catch (error) {
+        return this.lost(new StorageError("Unavailable", `undecodable WatchResponse from etcd: ${String(error)}`));
+      }
+      this.receive(res);
     });
     stream.on("error", (error: unknown) => {
       if (this.stream === stream) this.lost(toStorageError(error));
@@ -109,15 +118,17 @@ export class EtcdWatch implements Watch {
     stream.on("end", () => {
       if (this.stream === stream) this.lost(new StorageError("Unavailable", "etcd ended the watch stream"));
     });
-    stream.write({
-      create_request: {
-        key: bytes(this.options.prefix),
-        range_end: bytes(prefixEnd(this.options.prefix)),
-        start_revision: this.next,
-        progress_notify: true,
-        prev_kv: true,
-      },
-    });
+    stream.write(
+      WATCH.encode({
+        create_request: {
+          key: bytes(this.options.prefix),
+          range_end: bytes(prefixEnd(this.options.prefix)),
+          start_revision: this.next,
+          progress_notify: true,
+          prev_kv: true,
+        },
+      }),
+    );
   }
 
   /** The stream broke or could not be opened: retry with backoff until `unavailableAfterMs` has passed. */
