@@ -113,6 +113,8 @@ export interface CpuUse {
   readonly selfPercent: number;
   /** The same for the other process, when one was given and /proc could be read. */
   readonly otherPercent?: number;
+  /** The same for the datastore's own process (etcd), when one was given: part of the system measured. */
+  readonly datastorePercent?: number;
   /**
    * Share of the interval this process's event loop was busy running code (not waiting for I/O), 0–100:
    * near 100 means the main thread is the bottleneck. Synchronous work (e.g. an fsync in better-sqlite3)
@@ -120,8 +122,8 @@ export interface CpuUse {
    */
   readonly eventLoopPercent: number;
   /**
-   * CPU used by every other process on the machine (all cores' busy time minus this process and the other
-   * one), in percent of one core: well above 0 means something else competed with the benchmark.
+   * CPU used by every other process on the machine (all cores' busy time minus this process, the other one and
+   * the datastore), in percent of one core: well above 0 means something else competed with the benchmark.
    */
   readonly othersPercent: number;
 }
@@ -133,27 +135,38 @@ export function machineBusySeconds(): number {
   return ms / 1000;
 }
 
-/** Starts measuring CPU use of this process (and optionally another one, e.g. a server); call the result to stop. */
-export function cpuMeter(otherPid?: number): () => CpuUse {
+/**
+ * Starts measuring CPU use of this process (and optionally another one, e.g. a server, and a datastore process
+ * such as etcd); call the result to stop.
+ */
+export function cpuMeter(otherPid?: number, datastorePid?: number): () => CpuUse {
   const start = nowMs();
   const self = process.cpuUsage();
   const loop = performance.eventLoopUtilization();
-  const other = otherPid === undefined ? undefined : processCpuSeconds(otherPid);
+  const seconds = (pid: number | undefined): number | undefined =>
+    pid === undefined ? undefined : processCpuSeconds(pid);
+  const other = seconds(otherPid);
+  const datastore = seconds(datastorePid);
   const machine = machineBusySeconds();
   return () => {
     const wallSeconds = (nowMs() - start) / 1000;
     const used = process.cpuUsage(self);
     const selfSeconds = (used.user + used.system) / 1e6;
     const eventLoopPercent = performance.eventLoopUtilization(loop).utilization * 100;
-    const otherNow = otherPid === undefined ? undefined : processCpuSeconds(otherPid);
-    const otherSeconds = other === undefined || otherNow === undefined ? undefined : otherNow - other;
-    const othersSeconds = machineBusySeconds() - machine - selfSeconds - (otherSeconds ?? 0);
-    const percent = (seconds: number): number => (seconds / wallSeconds) * 100;
+    const since = (pid: number | undefined, before: number | undefined): number | undefined => {
+      const now = seconds(pid);
+      return now === undefined || before === undefined ? undefined : now - before;
+    };
+    const otherSeconds = since(otherPid, other);
+    const datastoreSeconds = since(datastorePid, datastore);
+    const othersSeconds = machineBusySeconds() - machine - selfSeconds - (otherSeconds ?? 0) - (datastoreSeconds ?? 0);
+    const percent = (s: number): number => (s / wallSeconds) * 100;
     return {
       selfPercent: percent(selfSeconds),
       eventLoopPercent,
       othersPercent: Math.max(0, percent(othersSeconds)),
       ...(otherSeconds === undefined ? {} : { otherPercent: percent(otherSeconds) }),
+      ...(datastoreSeconds === undefined ? {} : { datastorePercent: percent(datastoreSeconds) }),
     };
   };
 }

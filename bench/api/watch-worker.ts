@@ -4,11 +4,12 @@
  * time (performance.timeOrigin + now(), comparable across threads) in a shared Float64Array and keeps
  * per-stream counters in a shared Int32Array; the main thread computes latencies and the exactly-once check.
  */
-import type { ClientRequest } from "node:http";
-import { request } from "node:https";
 import { performance } from "node:perf_hooks";
+import type { ConnectOpts } from "node:net";
+import { connect, type ConnectionOptions, type TLSSocket } from "node:tls";
 import { parentPort, workerData } from "node:worker_threads";
-import { keepAliveAgent, podsPath } from "./client.js";
+import { ChunkedLines } from "./chunked-lines.js";
+import { podsPath } from "./client.js";
 
 export interface WatchWorkerData {
   readonly baseUrl: string;
@@ -44,36 +45,70 @@ export type FromWorker =
 function run(data: WatchWorkerData, port: NonNullable<typeof parentPort>): void {
   const receipts = new Float64Array(data.receipts);
   const counters = new Int32Array(data.counters);
-  const agent = keepAliveAgent(
-    { ca: Buffer.from(data.ca), cert: Buffer.from(data.cert), key: Buffer.from(data.key) },
-    data.count + 8,
+  const base = new URL(data.baseUrl);
+  const tlsOptions = { ca: Buffer.from(data.ca), cert: Buffer.from(data.cert), key: Buffer.from(data.key) };
+  const request = Buffer.from(
+    `GET ${podsPath(data.namespace)}?watch=true&resourceVersion=${data.resourceVersion} HTTP/1.1\r\n` +
+      `Host: ${base.host}\r\nAccept: application/json\r\n\r\n`,
   );
   const errors = new Set<string>();
-  const requests: ClientRequest[] = [];
-  const namePattern = `"name":"${data.namePrefix}`;
+  const sockets: TLSSocket[] = [];
+  const namePattern = Buffer.from(`"name":"${data.namePrefix}`);
+  const rvPattern = Buffer.from(`"resourceVersion":"`);
+  const added = Buffer.from(`{"type":"ADDED"`);
+  const warmup = Buffer.from("warmup");
+  /** Every stream's reads land here (`onread`): each is parsed before the next read. */
+  const readBuffer = Buffer.allocUnsafe(64 * 1024);
   let closing = false;
 
-  const onLine = (index: number, lastRv: { v: number }, line: string, now: number): void => {
+  /** The decimal digits at `buffer[at…]` up to the next `"`; -1 if there are none or something else. */
+  const digits = (buffer: Buffer, at: number, end: number): number => {
+    let n = 0;
+    let i = at;
+    for (; i < end && buffer[i] !== 0x22; i++) {
+      const d = buffer[i]! - 0x30;
+      if (d < 0 || d > 9) return -1;
+      n = n * 10 + d;
+    }
+    return i === at || i === end ? -1 : n;
+  };
+
+  // `{"type":"ADDED","object":{…"name":"<prefix>000123"…"resourceVersion":"456"…}}`
+  const onLine = (
+    index: number,
+    lastRv: { v: number },
+    line: Buffer,
+    start: number,
+    end: number,
+    now: number,
+  ): void => {
     const c = index * COUNTERS;
-    // `{"type":"ADDED","object":{…"name":"<prefix>000123"…"resourceVersion":"456"…}}`
-    const at = line.indexOf(namePattern);
-    const rvAt = line.indexOf(`"resourceVersion":"`);
-    if (!line.startsWith(`{"type":"ADDED"`) || at < 0 || rvAt < 0) {
+    const at = line.indexOf(namePattern, start);
+    const rvAt = line.indexOf(rvPattern, start);
+    if (
+      line.compare(added, 0, added.length, start, start + added.length) !== 0 ||
+      at < 0 ||
+      at >= end ||
+      rvAt < 0 ||
+      rvAt >= end
+    ) {
       Atomics.add(counters, c + C_UNEXPECTED, 1);
-      errors.add(`unexpected line: ${line.slice(0, 200)}`);
+      errors.add(`unexpected line: ${line.toString("utf8", start, Math.min(end, start + 200))}`);
       return;
     }
-    const rv = Number(line.slice(rvAt + 19, line.indexOf('"', rvAt + 19)));
+    const rv = digits(line, rvAt + rvPattern.length, end);
     if (!(rv > lastRv.v)) Atomics.add(counters, c + C_OUT_OF_ORDER, 1);
     lastRv.v = rv;
-    const start = at + namePattern.length;
-    const name = line.slice(start, line.indexOf('"', start));
-    if (name === "warmup") {
+    const nameAt = at + namePattern.length;
+    if (
+      line.compare(warmup, 0, warmup.length, nameAt, nameAt + warmup.length) === 0 &&
+      line[nameAt + warmup.length] === 0x22
+    ) {
       Atomics.store(counters, c + C_WARM, 1);
       return;
     }
-    const seq = Number(name);
-    if (!Number.isInteger(seq) || seq < 0 || seq >= data.events) {
+    const seq = digits(line, nameAt, end);
+    if (seq < 0 || seq >= data.events) {
       Atomics.add(counters, c + C_UNEXPECTED, 1);
       return;
     }
@@ -88,48 +123,50 @@ function run(data: WatchWorkerData, port: NonNullable<typeof parentPort>): void 
 
   const open = (index: number): Promise<void> =>
     new Promise((resolve, reject) => {
-      const path = `${podsPath(data.namespace)}?watch=true&resourceVersion=${data.resourceVersion}`;
       const lastRv = { v: 0 };
-      let partial = "";
+      let now = 0;
+      let answered = false;
       const ended = (why: string): void => {
         if (closing) return;
         Atomics.store(counters, index * COUNTERS + C_ENDED, 1);
         errors.add(why);
+        if (!answered) reject(new Error(why));
       };
-      const req = request(`${data.baseUrl}${path}`, { agent, headers: { Accept: "application/json" } }, (res) => {
-        if (res.statusCode !== 200) {
-          res.resume();
-          reject(new Error(`watch: HTTP ${res.statusCode}`));
-          return;
+      const body = new ChunkedLines((line, start, end) => onLine(index, lastRv, line, start, end, now));
+      const onData = (length: number): boolean => {
+        now = performance.timeOrigin + performance.now();
+        try {
+          body.push(readBuffer.subarray(0, length));
+        } catch (error) {
+          ended(`watch stream: ${error instanceof Error ? error.message : String(error)}`);
+          socket.destroy();
+          return false;
         }
-        res.setEncoding("utf8");
-        res.on("data", (chunk: string) => {
-          const now = performance.timeOrigin + performance.now();
-          const text = partial === "" ? chunk : partial + chunk;
-          let from = 0;
-          for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n", from)) {
-            if (nl > from) onLine(index, lastRv, text.slice(from, nl), now);
-            from = nl + 1;
-          }
-          partial = from === text.length ? "" : text.slice(from);
-        });
-        res.on("end", () => ended("the server ended a watch"));
-        res.on("error", (e) => ended(`watch stream error: ${e.message}`));
-        resolve();
-      });
-      req.on("error", (e) => {
-        ended(`watch request error: ${e.message}`);
-        reject(e);
-      });
-      requests.push(req);
-      req.end();
+        if (!answered && body.status !== 0) {
+          answered = true;
+          if (body.status === 200) resolve();
+          else reject(new Error(`watch: HTTP ${body.status}`));
+        }
+        if (body.done) ended("the server ended a watch");
+        return true;
+      };
+      // `onread`: decrypted bytes land in one reused buffer, bypassing the socket's stream machinery.
+      const options: ConnectionOptions & ConnectOpts = {
+        host: base.hostname,
+        port: Number(base.port),
+        ...tlsOptions,
+        onread: { buffer: readBuffer, callback: onData },
+      };
+      const socket = connect(options, () => socket.write(request));
+      sockets.push(socket);
+      socket.on("end", () => ended("the server ended a watch"));
+      socket.on("error", (e) => ended(`watch stream error: ${e.message}`));
     });
 
   port.on("message", (message: { type: "stop" }) => {
     if (message.type !== "stop") return;
     closing = true;
-    for (const req of requests) req.destroy();
-    agent.destroy();
+    for (const socket of sockets) socket.destroy();
     port.postMessage({ type: "stopped", errors: [...errors].slice(0, 5) } satisfies FromWorker);
   });
 

@@ -94,8 +94,9 @@ export type Log = (line: string) => void;
 export const cpuText = (cpu: CpuUse | undefined): string =>
   cpu === undefined
     ? ""
-    : `; CPU: server ${cpu.otherPercent?.toFixed(0) ?? "?"}%, client ${cpu.selfPercent.toFixed(0)}% ` +
-      `(event loop ${cpu.eventLoopPercent.toFixed(0)}%)` +
+    : `; CPU: server ${cpu.otherPercent?.toFixed(0) ?? "?"}%, ` +
+      (cpu.datastorePercent === undefined ? "" : `etcd ${cpu.datastorePercent.toFixed(0)}%, `) +
+      `client ${cpu.selfPercent.toFixed(0)}% (event loop ${cpu.eventLoopPercent.toFixed(0)}%)` +
       (cpu.othersPercent >= 5 ? `, other processes ${cpu.othersPercent.toFixed(0)}%` : "");
 
 export const fmtMs = (l: LatencySummary): string =>
@@ -161,7 +162,7 @@ export async function workload(
   {
     const latency = new LatencyRecorder();
     let bytes = 0;
-    const stopCpu = cpuMeter(server.pid);
+    const stopCpu = cpuMeter(server.pid, etcd?.pid);
     for (let i = -2; i < config.lists; i++) {
       const start = nowMs();
       const res = await admin.ok("GET", podsPath("bench-list"));
@@ -230,7 +231,7 @@ export async function workload(
     const connectMs = nowMs() - connectStart;
     const latency = new LatencyRecorder();
     const errors = new ErrorTally();
-    const stopCpu = cpuMeter(server.pid);
+    const stopCpu = cpuMeter(server.pid, etcd?.pid);
     const { ops, elapsedMs } = await closedLoop(
       clients,
       config.seconds,
@@ -269,7 +270,7 @@ export async function workload(
   {
     const latency = new LatencyRecorder();
     const errors = new ErrorTally();
-    const stopCpu = cpuMeter(server.pid);
+    const stopCpu = cpuMeter(server.pid, etcd?.pid);
     const { ops, elapsedMs } = await closedLoop(
       16,
       Math.max(1, config.seconds / 2),
@@ -303,6 +304,7 @@ export async function workload(
     "bench-watch",
     { watchers: config.watchers, events: config.watchEvents, rate: config.watchRate, writers: 8, threads: 2 },
     server.pid,
+    etcd?.pid,
   );
   const w = m.watch;
   log(
