@@ -186,7 +186,7 @@ export async function serveWatch(r: ResourceRequest, selection: ListSelection, n
   };
 
   const bookmark = (): void => {
-    const revision = cacher.revision;
+    const revision = cacher.deliveredRevision;
     if (!allowBookmarks || revision <= lastRevision) return;
     lastRevision = revision;
     send(

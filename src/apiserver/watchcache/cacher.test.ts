@@ -90,6 +90,44 @@ describe("watch cache", () => {
     wb.stop();
   });
 
+  it("fans an event out after its write is answered; a watcher added meanwhile gets it once, like the others", async () => {
+    const line = (e: CacheEvent): string => `${e.type} ${e.object.metadata.name} ${e.revision}`;
+    const first: string[] = [];
+    const second: string[] = [];
+    const watcher = (into: string[]) => ({
+      onEvent: (e: CacheEvent) => into.push(line(e)),
+      onProgress() {},
+      onTerminate() {},
+    });
+    const from = cacher.revision;
+    const w1 = cacher.watch(from, watcher(first));
+    const kv = await put("deferred", { x: "1" });
+    // The write is answered: the cache holds the object, its event is not fanned out yet, and bookmarks may
+    // not claim its revision.
+    assert.equal(cacher.revision, kv.modRevision);
+    assert.equal(cacher.getCached(registry.key("", "deferred"))?.revision, kv.modRevision);
+    assert.deepEqual(first, []);
+    assert.ok(cacher.deliveredRevision < kv.modRevision);
+    // A new watcher from before the write: the pending event reaches the existing watcher first, then the
+    // new one's replay holds it once.
+    const w2 = cacher.watch(from, watcher(second));
+    assert.deepEqual(first, [`ADDED deferred ${kv.modRevision}`]);
+    assert.deepEqual(second, [`ADDED deferred ${kv.modRevision}`]);
+    assert.equal(cacher.deliveredRevision, kv.modRevision);
+    await new Promise((r) => setImmediate(r));
+    await sleep(20);
+    assert.equal(first.length, 1, "no second delivery from the scheduled fan-out");
+    assert.equal(second.length, 1);
+    // Without a new watcher, the scheduled fan-out delivers it in a later turn.
+    const kv2 = await put("deferred-2", {});
+    assert.equal(first.length, 1);
+    await until(() => first.length === 2);
+    assert.deepEqual(first.slice(1), [`ADDED deferred-2 ${kv2.modRevision}`]);
+    assert.deepEqual(second.slice(1), [`ADDED deferred-2 ${kv2.modRevision}`]);
+    w1.stop();
+    w2.stop();
+  });
+
   it("a resourceVersion older than the window is 410 Expired", async () => {
     const start = cacher.revision;
     for (let i = 0; i < 6; i++) await put(`w${i}`, {});

@@ -137,6 +137,14 @@ export class Cacher implements Decoder {
   private windowStart = 0;
   private current = 0;
   private readonly watchers = new Set<CacheWatcher>();
+  /**
+   * Events applied to the cache but not yet fanned out. The fan-out runs in a later turn of the event loop
+   * (setImmediate), so the answers to the writes that caused them go out first, as upstream's cacher
+   * dispatches events apart from the write path; anything that depends on the order (a new watcher, progress,
+   * the end of the datastore watch) delivers them first.
+   */
+  private pending: CacheEvent[] = [];
+  private fanOutScheduled = false;
   private readonly waiters = new Set<() => void>();
   private storeWatch: Watch | undefined;
   private stopped = false;
@@ -161,6 +169,11 @@ export class Cacher implements Decoder {
 
   get revision(): number {
     return this.current;
+  }
+
+  /** The newest revision every watcher has been given: what a bookmark may claim (pending events are not). */
+  get deliveredRevision(): number {
+    return this.pending.length > 0 ? this.pending[0]!.revision - 1 : this.current;
   }
 
   get watcherCount(): number {
@@ -277,8 +290,14 @@ export class Cacher implements Decoder {
       const event = new CacheEvent(type, ev.kv.modRevision, ev.kv.key, item, prev, this);
       this.events.push(event);
       this.current = Math.max(this.current, event.revision);
-      for (const w of this.watchers) w.onEvent(event);
-      event.release();
+      this.pending.push(event);
+    }
+    if (this.pending.length > 0 && !this.fanOutScheduled) {
+      this.fanOutScheduled = true;
+      setImmediate(() => {
+        this.fanOutScheduled = false;
+        this.fanOut();
+      });
     }
     // Trimmed a quarter of the capacity at a time, not on every batch: each trim copies the window.
     if (this.events.length > this.capacity + (this.capacity >> 2)) {
@@ -289,8 +308,21 @@ export class Cacher implements Decoder {
     this.wake();
   }
 
+  /** Delivers the pending events to every watcher, in order. */
+  private fanOut(): void {
+    while (this.pending.length > 0) {
+      const events = this.pending;
+      this.pending = [];
+      for (const event of events) {
+        for (const w of this.watchers) w.onEvent(event);
+        event.release();
+      }
+    }
+  }
+
   private progress(revision: number): void {
     if (revision <= this.current) return;
+    this.fanOut();
     this.setRevision(revision);
     for (const w of this.watchers) w.onProgress(revision);
   }
@@ -312,6 +344,7 @@ export class Cacher implements Decoder {
       "watch cache: datastore watch ended; re-listing",
     );
     const status = expired(`The resourceVersion for the provided watch is too old.`);
+    this.fanOut();
     for (const w of [...this.watchers]) w.onTerminate(status);
     this.watchers.clear();
     this.storeWatch = undefined;
@@ -367,10 +400,13 @@ export class Cacher implements Decoder {
 
   /**
    * Start delivering events after `fromRevision` (0: synthetic ADDED for the current state first). Throws a
-   * 410 Expired StatusError when the window no longer holds that revision. Delivery is synchronous, so a
-   * watcher registered here misses nothing between replay and live events.
+   * 410 Expired StatusError when the window no longer holds that revision. The replay is synchronous and
+   * pending events are fanned out before it, so a watcher registered here misses nothing between replay and
+   * live events and gets nothing twice.
    */
   watch(fromRevision: number, watcher: CacheWatcher): { stop(): void } {
+    // The existing watchers get the pending events first; the new one then finds everything delivered.
+    this.fanOut();
     if (fromRevision === 0) {
       const keys = [...this.objects.keys()].sort();
       for (const key of keys) {
@@ -393,6 +429,7 @@ export class Cacher implements Decoder {
 
   stop(): void {
     this.stopped = true;
+    this.pending = [];
     this.storeWatch?.close();
     this.watchers.clear();
     this.wake();

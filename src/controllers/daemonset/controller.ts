@@ -160,10 +160,15 @@ export async function syncDaemonSet(deps: DaemonSetSyncDeps, key: string): Promi
   const revisions = deps.revisions.list(ds.metadata!.namespace).filter((r) => isControlledBy(r, ds.metadata!.uid!));
   const history = await constructHistory(deps.client, ds, revisions);
   const hash = history.current.metadata?.labels?.[POD_REVISION_LABEL] ?? "";
+  // Expectations before the pods are listed, as upstream: a pod observed after the listing must not satisfy
+  // them for a plan made from it.
+  const satisfied = deps.expectations.satisfied(key);
   let podsOfDs = await daemonPodsOf(deps, ds);
   let retryAfterMs: number | undefined;
+  const listOwned = (): Pod[] =>
+    deps.pods.list(ds.metadata!.namespace).filter((p) => isControlledBy(p, ds.metadata!.uid!));
 
-  if (deps.expectations.satisfied(key)) {
+  if (satisfied) {
     const plan = planManage(ds, nodeList, nodesToDaemonPods(podsOfDs), hash, deps.backoff);
     retryAfterMs = plan.retryAfterMs;
     for (const { pod, node } of plan.failedPods) {
@@ -176,12 +181,14 @@ export async function syncDaemonSet(deps: DaemonSetSyncDeps, key: string): Promi
     }
     await syncNodes(deps, ds, plan.podsToDelete, plan.nodesNeedingPods, hash);
     if (deps.expectations.satisfied(key) && ds.spec?.updateStrategy?.type !== "OnDelete") {
+      // Listed again (upstream rollingUpdate does too): the creations just made may be in the cache by now.
+      podsOfDs = listOwned();
       const update = planRollingUpdate(ds, nodeList, nodesToDaemonPods(podsOfDs), hash);
       await syncNodes(deps, ds, update.podsToDelete, update.nodesToCreate, hash);
     }
     await cleanupHistory(deps.client, ds, history.old, podsOfDs);
   }
-  podsOfDs = deps.pods.list(ds.metadata!.namespace).filter((p) => isControlledBy(p, ds.metadata!.uid!));
+  podsOfDs = listOwned();
   const status = await writeStatus(deps, ds, podsOfDs, hash);
   const minReadySeconds = ds.spec?.minReadySeconds ?? 0;
   // Ready pods become available after minReadySeconds without any event: look again then.

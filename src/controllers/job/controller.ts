@@ -12,6 +12,7 @@ import { Expectations } from "../util/expectations.js";
 import { controllerRefOf, keyOf } from "../util/pods.js";
 import { type BackoffPolicy, BackoffStore, DEFAULT_BACKOFF } from "./backoff.js";
 import { COMPONENT, JOB_TRACKING_FINALIZER } from "./constants.js";
+import { FinalizerExpectations } from "./finalizers.js";
 import { JobSyncer } from "./sync.js";
 
 export interface JobControllerOptions {
@@ -28,7 +29,13 @@ export async function runJobController(context: ControllerContext, options: JobC
   const podInformer = context.informers.informerFor(podsResource);
   const queue = new WorkQueue<string>();
   const expectations = new Expectations();
-
+  const finalizers = new FinalizerExpectations();
+  const tracked = (pod: Pod): boolean => pod.metadata?.finalizers?.includes(JOB_TRACKING_FINALIZER) === true;
+  /** The pod's finalizer is gone (or the pod is): a removal the syncer asked for has been observed. */
+  const finalizerGone = (pod: Pod): void => {
+    const ref = controllerRefOf(pod);
+    if (ref?.kind === "Job") finalizers.removalObserved(`${pod.metadata?.namespace}/${ref.name}`, pod.metadata!.uid!);
+  };
   /**
    * The key of the Job controlling `pod`, when that Job is in the cache. A pod whose Job is gone but which still
    * holds the tracking finalizer has its Job key enqueued, so the sync releases it.
@@ -39,7 +46,7 @@ export async function runJobController(context: ControllerContext, options: JobC
     const key = `${pod.metadata?.namespace}/${ref.name}`;
     const owner = jobInformer.lister.get(key);
     if (owner?.metadata?.uid === ref.uid) return key;
-    if (pod.metadata?.finalizers?.includes(JOB_TRACKING_FINALIZER)) queue.add(key);
+    if (tracked(pod)) queue.add(key);
     return undefined;
   };
   const podGone = (pod: Pod): void => {
@@ -66,11 +73,13 @@ export async function runJobController(context: ControllerContext, options: JobC
       queue.add(key);
     },
     onUpdate: (oldPod, pod) => {
+      if (tracked(oldPod) && !tracked(pod)) finalizerGone(pod);
       if (!oldPod.metadata?.deletionTimestamp && pod.metadata?.deletionTimestamp) return podGone(pod);
       const key = ownerKey(pod);
       if (key) queue.add(key);
     },
     onDelete: (pod) => {
+      finalizerGone(pod);
       if (pod.metadata?.deletionTimestamp) {
         const key = ownerKey(pod);
         if (key) queue.add(key);
@@ -87,6 +96,7 @@ export async function runJobController(context: ControllerContext, options: JobC
     pods: podInformer.lister,
     recorder: context.recorder(COMPONENT),
     expectations,
+    finalizers,
     backoff: new BackoffStore(),
     backoffPolicy: options.backoff ?? DEFAULT_BACKOFF,
     enqueueAfter: (key, ms) => queue.addAfter(key, ms),

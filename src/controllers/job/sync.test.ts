@@ -8,6 +8,7 @@ import type { Client, KubeObject, Lister, Resource } from "../../client/types.js
 import { Expectations } from "../util/expectations.js";
 import { BackoffStore, DEFAULT_BACKOFF } from "./backoff.js";
 import { JOB_TRACKING_FINALIZER } from "./constants.js";
+import { FinalizerExpectations } from "./finalizers.js";
 import { JobSyncer } from "./sync.js";
 
 function lister<T extends KubeObject>(items: () => T[]): Lister<T> {
@@ -25,8 +26,8 @@ interface Call {
   readonly body?: unknown;
 }
 
-/** A client that records writes; job status writes bump the resourceVersion. */
-function recordingClient(calls: Call[], writes: KubeObject[]): Client {
+/** A client that records writes; job status writes bump the resourceVersion; the first `failing.patches` fail. */
+function recordingClient(calls: Call[], writes: KubeObject[], failing = { patches: 0 }): Client {
   let rv = 100;
   const resource = <T extends KubeObject>(r: Resource<T>) =>
     ({
@@ -37,6 +38,10 @@ function recordingClient(calls: Call[], writes: KubeObject[]): Client {
       },
       patch: async (_ns: string, name: string, _type: string, patch: unknown) => {
         calls.push({ verb: "patch", resource: r.resource, body: { name, patch } });
+        if (failing.patches > 0) {
+          failing.patches--;
+          throw new Error("the patch failed");
+        }
         return {} as T;
       },
       create: async (o: T) => {
@@ -66,59 +71,87 @@ function podOf(uid: string, phase: string, finalizer: boolean): Pod {
   };
 }
 
-describe("job sync counting", () => {
-  it("records a finished pod as uncounted before releasing it, and counts it once after", async () => {
-    let job: Job = {
+function setup(failing = { patches: 0 }) {
+  const state = {
+    job: {
       metadata: { name: "j", namespace: "ns", uid: jobUid, resourceVersion: "1" },
       spec: { completions: 2, parallelism: 1, backoffLimit: 6, template: {} },
       status: { startTime: "2026-01-01T00:00:00Z", active: 1 },
-    };
-    let pods = [podOf("a", "Succeeded", true)];
-    const calls: Call[] = [];
-    const writes: KubeObject[] = [];
-    const syncer = new JobSyncer({
-      client: recordingClient(calls, writes),
-      jobs: lister(() => [job]),
-      pods: lister(() => pods),
-      recorder: { event() {} },
-      expectations: new Expectations(),
-      backoff: new BackoffStore(),
-      backoffPolicy: DEFAULT_BACKOFF,
-      enqueueAfter: () => {},
-      log: pino({ level: "silent" }),
-    });
-    const lastStatus = (): Job => writes.at(-1) as Job;
+    } as Job,
+    pods: [podOf("a", "Succeeded", true)],
+  };
+  const calls: Call[] = [];
+  const writes: KubeObject[] = [];
+  const finalizers = new FinalizerExpectations();
+  const syncer = new JobSyncer({
+    client: recordingClient(calls, writes, failing),
+    jobs: lister(() => [state.job]),
+    pods: lister(() => state.pods),
+    recorder: { event() {} },
+    expectations: new Expectations(),
+    finalizers,
+    backoff: new BackoffStore(),
+    backoffPolicy: DEFAULT_BACKOFF,
+    enqueueAfter: () => {},
+    log: pino({ level: "silent" }),
+  });
+  const lastStatus = (): Job => writes.at(-1) as Job;
+  /** The job cache catches up with our last status write. */
+  const jobWriteArrives = (rv: string): void => {
+    state.job = { ...lastStatus(), metadata: { ...state.job.metadata, resourceVersion: rv } };
+  };
+  const verbs = (): string[] => calls.map((c) => `${c.verb} ${c.resource}`);
+  return { state, calls, finalizers, syncer, lastStatus, jobWriteArrives, verbs };
+}
+
+describe("job sync counting", () => {
+  it("records a finished pod as uncounted before releasing it, and counts it once after", async () => {
+    const { state, calls, finalizers, syncer, lastStatus, jobWriteArrives, verbs } = setup();
 
     await syncer.sync("ns/j");
-    assert.deepEqual(
-      calls.map((c) => `${c.verb} ${c.resource}`),
-      ["updateStatus jobs", "patch pods", "create pods"],
-    );
+    assert.deepEqual(verbs(), ["updateStatus jobs", "patch pods", "create pods"]);
     assert.deepEqual(lastStatus().status?.uncountedTerminatedPods, { succeeded: ["a"], failed: [] });
     assert.equal(lastStatus().status?.succeeded, 0);
+    assert.deepEqual([...finalizers.expected("ns/j")], ["a"]);
 
     // The job cache has not seen our write yet: nothing happens.
     calls.length = 0;
     await syncer.sync("ns/j");
     assert.equal(calls.length, 0);
 
-    // The write arrives, the pod cache still shows the finalizer: released again, not counted twice.
-    job = { ...lastStatus(), metadata: { ...job.metadata, resourceVersion: "101" } };
+    // The write arrives, the pod cache still shows the finalizer: its removal is still expected (the API server
+    // answers before the informer sees it), so the pod is neither released again nor counted again.
+    jobWriteArrives("101");
     await syncer.sync("ns/j");
-    assert.deepEqual(
-      calls.map((c) => `${c.verb} ${c.resource}`),
-      ["patch pods"],
-    );
+    assert.deepEqual(verbs(), []);
 
-    // The finalizer is gone: the uid moves into succeeded.
-    calls.length = 0;
-    pods = [podOf("a", "Succeeded", false)];
+    // The informer sees the finalizer gone: the uid moves into succeeded.
+    state.pods = [podOf("a", "Succeeded", false)];
+    finalizers.removalObserved("ns/j", "a");
     await syncer.sync("ns/j");
     assert.equal(lastStatus().status?.succeeded, 1);
     assert.deepEqual(lastStatus().status?.uncountedTerminatedPods, { succeeded: [], failed: [] });
-    job = { ...lastStatus(), metadata: { ...job.metadata, resourceVersion: "102" } };
+    jobWriteArrives("102");
     calls.length = 0;
     await syncer.sync("ns/j");
     assert.equal(calls.filter((c) => c.verb === "updateStatus").length, 0);
+  });
+
+  it("releases a pod again when its finalizer removal failed, without counting it twice", async () => {
+    const { state, calls, finalizers, syncer, lastStatus, jobWriteArrives, verbs } = setup({ patches: 1 });
+    await assert.rejects(syncer.sync("ns/j"), /the patch failed/);
+    assert.deepEqual(verbs(), ["updateStatus jobs", "patch pods"]);
+    assert.equal(finalizers.expected("ns/j").size, 0, "a failed removal is not waited for");
+
+    calls.length = 0;
+    jobWriteArrives("101");
+    await syncer.sync("ns/j");
+    assert.deepEqual(verbs(), ["patch pods", "create pods"]);
+    assert.deepEqual(lastStatus().status?.uncountedTerminatedPods, { succeeded: ["a"], failed: [] });
+
+    state.pods = [podOf("a", "Succeeded", false)];
+    finalizers.removalObserved("ns/j", "a");
+    await syncer.sync("ns/j");
+    assert.equal(lastStatus().status?.succeeded, 1);
   });
 });

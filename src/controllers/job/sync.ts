@@ -28,6 +28,7 @@ import {
 import { type BackoffPolicy, type BackoffStore, remainingBackoffMs } from "./backoff.js";
 import * as C from "./constants.js";
 import { matchPodFailurePolicy } from "./failurepolicy.js";
+import type { FinalizerExpectations } from "./finalizers.js";
 import { completionIndexOf, formatIndexes, parseIndexes } from "./indexes.js";
 import { jobPod } from "./podtemplate.js";
 import { hasTrackingFinalizer, isJobFinished, podFinishTime, rfc3339, setCondition, trueCondition } from "./status.js";
@@ -38,6 +39,8 @@ export interface JobSyncerDeps {
   readonly pods: Lister<Pod>;
   readonly recorder: EventRecorder;
   readonly expectations: Expectations;
+  /** Finalizer removals asked for and not yet seen by the pod informer. */
+  readonly finalizers: FinalizerExpectations;
   readonly backoff: BackoffStore;
   readonly backoffPolicy: BackoffPolicy;
   readonly enqueueAfter: (key: string, ms: number) => void;
@@ -87,12 +90,15 @@ export class JobSyncer {
     if (Number(job.metadata?.resourceVersion ?? 0) < (this.#written.get(key) ?? 0)) return;
     const uid = job.metadata!.uid!;
     await this.releaseOrphans(key, uid);
+    // Expectations are read before the pods are listed, as upstream: a pod observed after this listing (during
+    // this sync's writes) must not satisfy them for a decision taken on the listing, or it is created twice.
+    const satisfied = this.deps.expectations.satisfied(key);
     const pods = this.deps.pods.list(job.metadata!.namespace).filter((p) => isControlledBy(p, uid));
     if (isJobFinished(job) || job.metadata?.deletionTimestamp) {
-      await Promise.all(pods.filter(hasTrackingFinalizer).map((p) => this.removeFinalizer(p)));
+      await this.removeFinalizers(key, pods.filter(hasTrackingFinalizer));
       return;
     }
-    await this.syncActiveJob(key, job, pods);
+    await this.syncActiveJob(key, job, pods, satisfied);
   }
 
   /**
@@ -105,10 +111,10 @@ export class JobSyncer {
       const ref = controllerRefOf(pod);
       return ref?.kind === "Job" && ref.name === name && ref.uid !== currentUid && hasTrackingFinalizer(pod);
     });
-    await Promise.all(orphans.map((pod) => this.removeFinalizer(pod)));
+    await this.removeFinalizers(key, orphans);
   }
 
-  private async syncActiveJob(key: string, job: Job, pods: Pod[]): Promise<void> {
+  private async syncActiveJob(key: string, job: Job, pods: Pod[], satisfied: boolean): Promise<void> {
     const now = this.now();
     const nowDate = new Date(now);
     const spec = job.spec!;
@@ -144,14 +150,16 @@ export class JobSyncer {
       }
     }
 
-    // 2. Newly finished pods still holding the finalizer are recorded, then released.
+    // 2. Newly finished pods still holding the finalizer are recorded, then released. A pod whose release was
+    //    asked for and not yet observed was handled by an earlier sync (and may be counted already).
     let finishing: Finish | undefined = this.finishingCondition(job);
     const release: Pod[] = [];
     const newSuccessTimes: number[] = [];
     const newFailureTimes: number[] = [];
     let policyFailure: string | undefined;
+    const releasing = this.deps.finalizers.expected(key);
     for (const pod of pods) {
-      if (!hasTrackingFinalizer(pod)) continue;
+      if (!hasTrackingFinalizer(pod) || releasing.has(pod.metadata!.uid!)) continue;
       const podUid = pod.metadata!.uid!;
       if (uncountedSucceeded.has(podUid) || uncountedFailed.has(podUid)) {
         release.push(pod);
@@ -253,12 +261,20 @@ export class JobSyncer {
     this.deps.backoff.update(key, newSuccessTimes, newFailureTimes);
 
     // 6. Release counted pods, then converge the active pods.
-    await Promise.all(release.map((p) => this.removeFinalizer(p)));
+    await this.removeFinalizers(key, release);
     if (finishing || suspended) {
-      if (this.deps.expectations.satisfied(key)) await this.deletePods(key, updated, active);
+      if (satisfied) await this.deletePods(key, updated, active);
       return;
     }
-    await this.managePods(key, updated, active, pods, { succeeded, completedIndexes, failedIndexes, parallelism, now });
+    if (satisfied) {
+      await this.managePods(key, updated, active, pods, {
+        succeeded,
+        completedIndexes,
+        failedIndexes,
+        parallelism,
+        now,
+      });
+    }
     const deadline = spec.activeDeadlineSeconds;
     if (deadline != null && status.startTime) {
       const remaining = Date.parse(status.startTime) + deadline * 1000 - now;
@@ -339,7 +355,6 @@ export class JobSyncer {
       now: number;
     },
   ): Promise<void> {
-    if (!this.deps.expectations.satisfied(key)) return;
     const spec = job.spec!;
     const completions = spec.completions ?? undefined;
     const indexed = spec.completionMode === "Indexed" && completions !== undefined;
@@ -452,13 +467,35 @@ export class JobSyncer {
   }
 
   /** Removes the job-tracking finalizer as upstream does: a strategic merge patch deleting it from the list. */
-  private async removeFinalizer(pod: Pod): Promise<void> {
+  /** Removes the tracking finalizer of `pods` of Job `key`, expecting the informer to see each removal. */
+  private async removeFinalizers(key: string, pods: readonly Pod[]): Promise<void> {
+    if (pods.length === 0) return;
+    this.deps.finalizers.expectRemovals(
+      key,
+      pods.map((p) => p.metadata!.uid!),
+    );
+    await Promise.all(
+      pods.map(async (pod) => {
+        // A failed removal (the pod gone included) will never be seen: forget it now, as upstream.
+        let removed = false;
+        try {
+          removed = await this.removeFinalizer(pod);
+        } finally {
+          if (!removed) this.deps.finalizers.removalObserved(key, pod.metadata!.uid!);
+        }
+      }),
+    );
+  }
+
+  /** True when the finalizer was removed, false when the pod is gone; throws on other errors. */
+  private async removeFinalizer(pod: Pod): Promise<boolean> {
     try {
       await this.deps.client.resource(podsResource).patch(pod.metadata!.namespace, pod.metadata!.name!, "strategic", {
         metadata: { "$deleteFromPrimitiveList/finalizers": [C.JOB_TRACKING_FINALIZER] },
       });
+      return true;
     } catch (error) {
-      if (isStatusError(error) && error.code === 404) return;
+      if (isStatusError(error) && error.code === 404) return false;
       this.deps.log.debug({ err: error, pod: keyOf(pod) }, "removing the job-tracking finalizer failed");
       throw error;
     }
