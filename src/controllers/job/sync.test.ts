@@ -71,15 +71,20 @@ function podOf(uid: string, phase: string, finalizer: boolean): Pod {
   };
 }
 
-function setup(failing = { patches: 0 }) {
+function setup(
+  failing = { patches: 0 },
+  spec: Partial<NonNullable<Job["spec"]>> = {},
+  pods = [podOf("a", "Succeeded", true)],
+) {
   const state = {
     job: {
       metadata: { name: "j", namespace: "ns", uid: jobUid, resourceVersion: "1" },
-      spec: { completions: 2, parallelism: 1, backoffLimit: 6, template: {} },
+      spec: { completions: 2, parallelism: 1, backoffLimit: 6, template: {}, ...spec },
       status: { startTime: "2026-01-01T00:00:00Z", active: 1 },
     } as Job,
-    pods: [podOf("a", "Succeeded", true)],
+    pods,
   };
+  const expectations = new Expectations();
   const calls: Call[] = [];
   const writes: KubeObject[] = [];
   const finalizers = new FinalizerExpectations();
@@ -88,7 +93,7 @@ function setup(failing = { patches: 0 }) {
     jobs: lister(() => [state.job]),
     pods: lister(() => state.pods),
     recorder: { event() {} },
-    expectations: new Expectations(),
+    expectations,
     finalizers,
     backoff: new BackoffStore(),
     backoffPolicy: DEFAULT_BACKOFF,
@@ -101,7 +106,7 @@ function setup(failing = { patches: 0 }) {
     state.job = { ...lastStatus(), metadata: { ...state.job.metadata, resourceVersion: rv } };
   };
   const verbs = (): string[] => calls.map((c) => `${c.verb} ${c.resource}`);
-  return { state, calls, finalizers, syncer, lastStatus, jobWriteArrives, verbs };
+  return { state, calls, expectations, finalizers, syncer, lastStatus, jobWriteArrives, verbs };
 }
 
 describe("job sync counting", () => {
@@ -153,5 +158,28 @@ describe("job sync counting", () => {
     finalizers.removalObserved("ns/j", "a");
     await syncer.sync("ns/j");
     assert.equal(lastStatus().status?.succeeded, 1);
+  });
+
+  it("does not declare a Job failed while a pod it created may be missing from the cache", async () => {
+    const types = (job: Job): string[] => (job.status?.conditions ?? []).map((c) => c.type);
+    // Past its deadline, with one creation asked for and not yet observed.
+    const { state, expectations, syncer, lastStatus, jobWriteArrives, verbs } = setup(
+      { patches: 0 },
+      { activeDeadlineSeconds: 1 },
+      [],
+    );
+    expectations.expect("ns/j", 1, 0);
+    await syncer.sync("ns/j");
+    assert.deepEqual(types(lastStatus()), ["FailureTarget"]);
+    assert.ok(!verbs().includes("delete pods"));
+
+    // The created pod shows up: it is deleted, and only once it is gone is the Job Failed.
+    const pod = podOf("b", "Pending", true);
+    state.pods = [pod];
+    expectations.creationObserved("ns/j");
+    jobWriteArrives("101");
+    await syncer.sync("ns/j");
+    assert.ok(verbs().includes("delete pods"));
+    assert.deepEqual(types(lastStatus()), ["FailureTarget"]);
   });
 });

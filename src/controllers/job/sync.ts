@@ -246,7 +246,9 @@ export class JobSyncer {
       uncountedFailed.size === 0 &&
       release.length === 0 &&
       !pods.some(hasTrackingFinalizer);
-    if (finishing && active.length === 0 && terminating === 0 && allReleased) {
+    // Unsatisfied expectations: a pod may exist that the cache does not show yet (upstream: "pods that are not in
+    // the informer's cache yet"), so the terminal condition waits for the next sync.
+    if (finishing && satisfied && active.length === 0 && terminating === 0 && allReleased) {
       setCondition(conditions, finishing.type, "True", finishing.reason, finishing.message, nowDate);
       if (finishing.type === "Complete") {
         status.completionTime = rfc3339(now);
