@@ -1,7 +1,7 @@
 // The `skiff` command as a user runs it: help, version, the server skeleton's lifecycle and its errors.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { runSkiff, startSkiffServer } from "./harness/skiff.js";
+import { runSkiff, startSkiffServer, type SkiffServer } from "./harness/skiff.js";
 import { makeTempDir } from "./harness/tmp.js";
 import { readFile, stat } from "node:fs/promises";
 import { request } from "node:http";
@@ -85,8 +85,10 @@ describe("skiff command", () => {
 describe("skiff server (SQLite)", () => {
   it("becomes ready over HTTPS, serves health anonymously, refuses anonymous API calls, restarts with its data", async () => {
     const dir = await makeTempDir("server-data");
+    const started: SkiffServer[] = [];
     try {
       const server = await startSkiffServer({ dataDir: dir.path });
+      started.push(server);
       assert.match(server.url, /^https:\/\/127\.0\.0\.1:\d+$/);
       const ready = await server.request("/readyz?verbose");
       assert.equal(ready.status, 200);
@@ -106,6 +108,11 @@ describe("skiff server (SQLite)", () => {
       assert.equal(metrics.status, 200);
       assert.match(metrics.body, /^skiff_storage_revision \d+$/m);
       assert.match(metrics.body, /process_resident_memory_bytes/);
+      // Run as the installed command runs (bin/skiff.js's Node flags): the young generation is capped at 8 MiB
+      // semi-spaces, 16 MiB in all, instead of V8's 32 MiB.
+      const newSpace = /^nodejs_heap_space_size_total_bytes\{space="new"\} (\d+)/m.exec(metrics.body);
+      assert.ok(newSpace, "the new space's size is in /metrics");
+      assert.ok(Number(newSpace[1]) <= 16 * 2 ** 20, `new space ${newSpace[1]} bytes`);
       const created = await server.request("/api/v1/namespaces", {
         method: "POST",
         asAdmin: true,
@@ -136,11 +143,14 @@ describe("skiff server (SQLite)", () => {
 
       // The same data dir opens again: same CA, same data, the kubeconfig still works.
       const again = await startSkiffServer({ dataDir: dir.path });
+      started.push(again);
       assert.equal(await readFile(join(dir.path, "tls", "ca.crt"), "utf8"), ca);
       const kept = await again.request("/api/v1/namespaces/kept", { asAdmin: true });
       assert.equal(kept.status, 200, kept.body);
       assert.equal(await again.terminate(), 0);
     } finally {
+      // A failed assertion must not leave a server running (the test would hang on it).
+      for (const server of started) await server.terminate();
       await dir.remove();
     }
   });

@@ -38,7 +38,8 @@ export function collectGarbage(): boolean {
  * V8 scavenges in parallel with helper threads by default. Where the API server, the scheduler and the
  * controller manager already keep both cores busy, the helpers only compete with them for the cores: on two
  * cores, bench:scheduler (20,000 pods) measured 1,022 pods/s on average without them against 957 with them.
- * Process-wide (every thread's isolate), read by V8 at each scavenge; true when it was applied.
+ * Process-wide (every thread's isolate), read by V8 at each scavenge; true when it was applied. (The young
+ * generation's size can only be set on the command line: bin/skiff.js's first line does it.)
  */
 export function tuneGarbageCollection(cores: number = availableParallelism()): boolean {
   if (cores > 2) return false;

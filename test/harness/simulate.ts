@@ -4,7 +4,7 @@
  * like a dead kubelet.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { SKIFF_BIN } from "./skiff.js";
+import { skiffArgs } from "./skiff.js";
 
 const running = new Set<ChildProcess>();
 process.on("exit", () => {
@@ -25,15 +25,14 @@ export async function startSimulator(options: {
 }): Promise<Simulator> {
   const child = spawn(
     process.execPath,
-    [
-      SKIFF_BIN,
+    skiffArgs([
       "simulate",
       "--kubeconfig",
       options.kubeconfig,
       "--nodes",
       String(options.nodes),
       ...(options.args ?? []),
-    ],
+    ]),
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   running.add(child);

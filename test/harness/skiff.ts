@@ -12,6 +12,26 @@ import { makeTempDir } from "./tmp.js";
 
 export const SKIFF_BIN = fileURLToPath(new URL("../../../bin/skiff.js", import.meta.url));
 
+/**
+ * The Node flags bin/skiff.js's first line gives (`#!/usr/bin/env -S node FLAGS…`): children run with this
+ * process's node, `process.execPath`, and these flags, exactly as the installed command would.
+ */
+export const SKIFF_NODE_FLAGS: readonly string[] = (() => {
+  const shebang = readFileSync(SKIFF_BIN, "utf8").split("\n", 1)[0] ?? "";
+  const match = /^#!\S*env -S node((?: --\S+)*)\s*$/.exec(shebang);
+  return match
+    ? match[1]!
+        .trim()
+        .split(/\s+/)
+        .filter((flag) => flag !== "")
+    : [];
+})();
+
+/** `process.execPath` arguments that run `skiff ARGS…` as the installed command runs. */
+export function skiffArgs(args: readonly string[]): string[] {
+  return [...SKIFF_NODE_FLAGS, SKIFF_BIN, ...args];
+}
+
 const running = new Set<ChildProcess>();
 process.on("exit", () => {
   for (const child of running) child.kill("SIGKILL");
@@ -19,7 +39,7 @@ process.on("exit", () => {
 
 /** Run `skiff ARGS…` to completion. */
 export function runSkiff(args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [SKIFF_BIN, ...args], { encoding: "utf8", timeout: 30_000 });
+  const result = spawnSync(process.execPath, skiffArgs(args), { encoding: "utf8", timeout: 30_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -92,7 +112,7 @@ export async function startSkiffServer(
   const dataDir = options.dataDir ?? temp!.path;
   const child = spawn(
     process.execPath,
-    [SKIFF_BIN, "server", "--data-dir", dataDir, "--port", "0", ...(options.args ?? [])],
+    skiffArgs(["server", "--data-dir", dataDir, "--port", "0", ...(options.args ?? [])]),
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   running.add(child);
