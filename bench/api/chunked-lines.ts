@@ -14,7 +14,8 @@ const CR = 0x0d;
 const LF = 0x0a;
 const HEAD_END = Buffer.from("\r\n\r\n");
 
-type State = "head" | "size" | "data" | "data-end" | "done";
+/** head → (size → data → data-cr → data-lf)* → done; a bare LF after the data is accepted too. */
+type State = "head" | "size" | "data" | "data-cr" | "data-lf" | "done";
 
 export class ChunkedLines {
   private state: State = "head";
@@ -76,18 +77,16 @@ export class ChunkedLines {
           this.lines(piece, at, end);
           this.left -= end - at;
           at = end;
-          if (this.left === 0) this.state = "data-end";
+          if (this.left === 0) this.state = "data-cr";
           break;
         }
-        case "data-end": {
-          // The CRLF after a chunk's data (possibly split across reads).
-          const byte = piece[at]!;
-          if (byte === CR && this.left === 0) this.left = 1;
-          else if (byte === LF) {
-            this.left = 0;
-            this.state = "size";
-          } else throw new Error("a chunk's data is not followed by CRLF");
-          at++;
+        case "data-cr":
+        case "data-lf": {
+          // The CRLF after a chunk's data, a byte at a time (it may be split across reads).
+          const byte = piece[at++];
+          if (byte === LF) this.state = "size";
+          else if (byte === CR && this.state === "data-cr") this.state = "data-lf";
+          else throw new Error("a chunk's data is not followed by CRLF");
           break;
         }
       }

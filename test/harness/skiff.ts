@@ -19,12 +19,7 @@ export const SKIFF_BIN = fileURLToPath(new URL("../../../bin/skiff.js", import.m
 export const SKIFF_NODE_FLAGS: readonly string[] = (() => {
   const shebang = readFileSync(SKIFF_BIN, "utf8").split("\n", 1)[0] ?? "";
   const match = /^#!\S*env -S node((?: --\S+)*)\s*$/.exec(shebang);
-  return match
-    ? match[1]!
-        .trim()
-        .split(/\s+/)
-        .filter((flag) => flag !== "")
-    : [];
+  return (match?.[1] ?? "").split(" ").filter((flag) => flag !== "");
 })();
 
 /** `process.execPath` arguments that run `skiff ARGS…` as the installed command runs. */

@@ -144,7 +144,6 @@ export class Cacher implements Decoder {
    * the end of the datastore watch) delivers them first.
    */
   private pending: CacheEvent[] = [];
-  private fanOutScheduled = false;
   private readonly waiters = new Set<() => void>();
   private storeWatch: Watch | undefined;
   private stopped = false;
@@ -275,6 +274,8 @@ export class Cacher implements Decoder {
   }
 
   private apply(events: readonly WatchEvent[]): void {
+    // A fan-out is scheduled whenever events wait; one made earlier may find them gone (a watch() flushed them).
+    if (this.pending.length === 0 && events.length > 0) setImmediate(() => this.fanOut());
     for (const ev of events) {
       let item: CachedObject;
       try {
@@ -291,13 +292,6 @@ export class Cacher implements Decoder {
       this.events.push(event);
       this.current = Math.max(this.current, event.revision);
       this.pending.push(event);
-    }
-    if (this.pending.length > 0 && !this.fanOutScheduled) {
-      this.fanOutScheduled = true;
-      setImmediate(() => {
-        this.fanOutScheduled = false;
-        this.fanOut();
-      });
     }
     // Trimmed a quarter of the capacity at a time, not on every batch: each trim copies the window.
     if (this.events.length > this.capacity + (this.capacity >> 2)) {

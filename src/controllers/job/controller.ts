@@ -11,8 +11,9 @@ import type { Controller, ControllerContext } from "../types.js";
 import { Expectations } from "../util/expectations.js";
 import { controllerRefOf, keyOf } from "../util/pods.js";
 import { type BackoffPolicy, BackoffStore, DEFAULT_BACKOFF } from "./backoff.js";
-import { COMPONENT, JOB_TRACKING_FINALIZER } from "./constants.js";
+import { COMPONENT } from "./constants.js";
 import { FinalizerExpectations } from "./finalizers.js";
+import { hasTrackingFinalizer } from "./status.js";
 import { JobSyncer } from "./sync.js";
 
 export interface JobControllerOptions {
@@ -30,23 +31,26 @@ export async function runJobController(context: ControllerContext, options: JobC
   const queue = new WorkQueue<string>();
   const expectations = new Expectations();
   const finalizers = new FinalizerExpectations();
-  const tracked = (pod: Pod): boolean => pod.metadata?.finalizers?.includes(JOB_TRACKING_FINALIZER) === true;
+  /** The key (namespace/name) of the Job named as `pod`'s controller, whether or not that Job is cached. */
+  const jobKeyOf = (pod: Pod): string | undefined => {
+    const ref = controllerRefOf(pod);
+    return ref?.kind === "Job" ? `${pod.metadata?.namespace}/${ref.name}` : undefined;
+  };
   /** The pod's finalizer is gone (or the pod is): a removal the syncer asked for has been observed. */
   const finalizerGone = (pod: Pod): void => {
-    const ref = controllerRefOf(pod);
-    if (ref?.kind === "Job") finalizers.removalObserved(`${pod.metadata?.namespace}/${ref.name}`, pod.metadata!.uid!);
+    const key = jobKeyOf(pod);
+    if (key) finalizers.removalObserved(key, pod.metadata!.uid!);
   };
   /**
    * The key of the Job controlling `pod`, when that Job is in the cache. A pod whose Job is gone but which still
    * holds the tracking finalizer has its Job key enqueued, so the sync releases it.
    */
   const ownerKey = (pod: Pod): string | undefined => {
-    const ref = controllerRefOf(pod);
-    if (!ref || ref.kind !== "Job") return undefined;
-    const key = `${pod.metadata?.namespace}/${ref.name}`;
+    const key = jobKeyOf(pod);
+    if (!key) return undefined;
     const owner = jobInformer.lister.get(key);
-    if (owner?.metadata?.uid === ref.uid) return key;
-    if (tracked(pod)) queue.add(key);
+    if (owner?.metadata?.uid === controllerRefOf(pod)!.uid) return key;
+    if (hasTrackingFinalizer(pod)) queue.add(key);
     return undefined;
   };
   const podGone = (pod: Pod): void => {
@@ -73,7 +77,7 @@ export async function runJobController(context: ControllerContext, options: JobC
       queue.add(key);
     },
     onUpdate: (oldPod, pod) => {
-      if (tracked(oldPod) && !tracked(pod)) finalizerGone(pod);
+      if (hasTrackingFinalizer(oldPod) && !hasTrackingFinalizer(pod)) finalizerGone(pod);
       if (!oldPod.metadata?.deletionTimestamp && pod.metadata?.deletionTimestamp) return podGone(pod);
       const key = ownerKey(pod);
       if (key) queue.add(key);

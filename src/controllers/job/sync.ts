@@ -159,8 +159,8 @@ export class JobSyncer {
     let policyFailure: string | undefined;
     const releasing = this.deps.finalizers.expected(key);
     for (const pod of pods) {
-      if (!hasTrackingFinalizer(pod) || releasing.has(pod.metadata!.uid!)) continue;
       const podUid = pod.metadata!.uid!;
+      if (!hasTrackingFinalizer(pod) || releasing.has(podUid)) continue;
       if (uncountedSucceeded.has(podUid) || uncountedFailed.has(podUid)) {
         release.push(pod);
         continue;
@@ -468,7 +468,6 @@ export class JobSyncer {
     if (errors.length > 0) throw errors[0];
   }
 
-  /** Removes the job-tracking finalizer as upstream does: a strategic merge patch deleting it from the list. */
   /** Removes the tracking finalizer of `pods` of Job `key`, expecting the informer to see each removal. */
   private async removeFinalizers(key: string, pods: readonly Pod[]): Promise<void> {
     if (pods.length === 0) return;
@@ -489,7 +488,10 @@ export class JobSyncer {
     );
   }
 
-  /** True when the finalizer was removed, false when the pod is gone; throws on other errors. */
+  /**
+   * Removes the job-tracking finalizer as upstream does: a strategic merge patch deleting it from the list. True
+   * when it was removed, false when the pod is gone; throws on other errors.
+   */
   private async removeFinalizer(pod: Pod): Promise<boolean> {
     try {
       await this.deps.client.resource(podsResource).patch(pod.metadata!.namespace, pod.metadata!.name!, "strategic", {
